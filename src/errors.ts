@@ -1,0 +1,114 @@
+import { createGraphQLError } from '@graphql-tools/utils';
+import type { GraphQLError } from 'graphql';
+
+/**
+ * The error codes Gatehouse raises. Adding one is an API change: the README
+ * table and a test that triggers it over HTTP come with it.
+ */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  COMPOSITION_FAILED: 'COMPOSITION_FAILED',
+  SCHEMA_UNAVAILABLE: 'SCHEMA_UNAVAILABLE',
+  BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
+  BACKEND_TIMEOUT: 'BACKEND_TIMEOUT',
+  BACKEND_BAD_RESPONSE: 'BACKEND_BAD_RESPONSE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+interface ErrorOptions {
+  path?: ReadonlyArray<string | number>;
+  originalError?: unknown;
+}
+
+function gatehouseError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+  { path, originalError }: ErrorOptions = {},
+): GraphQLError {
+  return createGraphQLError(message, {
+    path,
+    originalError: originalError instanceof Error ? originalError : undefined,
+    extensions: { ...extensions, code },
+  });
+}
+
+export function unauthenticated(message = 'Missing or invalid credentials.'): GraphQLError {
+  return gatehouseError(ErrorCode.UNAUTHENTICATED, message, {
+    http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+  });
+}
+
+export function forbidden(message: string, options?: ErrorOptions): GraphQLError {
+  return gatehouseError(ErrorCode.FORBIDDEN, message, { http: { status: 403 } }, options);
+}
+
+/** Admin input that fails its schema or a rule; `field` names the input path, e.g. `input.url`. */
+export function badUserInput(field: string, message: string): GraphQLError {
+  return gatehouseError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });
+}
+
+export function notFound(field: string, message: string): GraphQLError {
+  return gatehouseError(ErrorCode.NOT_FOUND, message, { field });
+}
+
+export interface CompositionErrorDetail {
+  message: string;
+  /** The composition rule's own code, e.g. `FIELD_TYPE_MISMATCH`. */
+  code: string;
+  /** The backend (subgraph) the error concerns, when composition names one. */
+  backend: string | null;
+}
+
+export function compositionFailed(errors: CompositionErrorDetail[]): GraphQLError {
+  const first = errors[0]?.message ?? 'unknown error';
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return gatehouseError(ErrorCode.COMPOSITION_FAILED, `The change does not compose: ${first}${more}`, {
+    errors,
+  });
+}
+
+export function schemaUnavailable(): GraphQLError {
+  return gatehouseError(
+    ErrorCode.SCHEMA_UNAVAILABLE,
+    'No schema is being served yet: register a backend or provide a supergraph.',
+    { http: { status: 503 } },
+  );
+}
+
+export function backendUnavailable(backend: string, options?: ErrorOptions): GraphQLError {
+  return gatehouseError(
+    ErrorCode.BACKEND_UNAVAILABLE,
+    `Backend "${backend}" is unavailable.`,
+    { backend },
+    options,
+  );
+}
+
+export function backendTimeout(backend: string, timeoutMs: number, options?: ErrorOptions): GraphQLError {
+  return gatehouseError(
+    ErrorCode.BACKEND_TIMEOUT,
+    `Backend "${backend}" did not answer within ${timeoutMs} ms.`,
+    { backend, timeoutMs },
+    options,
+  );
+}
+
+export function backendBadResponse(backend: string, options?: ErrorOptions): GraphQLError {
+  return gatehouseError(
+    ErrorCode.BACKEND_BAD_RESPONSE,
+    `Backend "${backend}" sent a response that is not a GraphQL result.`,
+    { backend },
+    options,
+  );
+}
+
+/** Whether an error already carries one of our codes (so wrappers add a code only where missing). */
+export function hasErrorCode(error: unknown): boolean {
+  const ext = (error as { extensions?: { code?: unknown } } | null)?.extensions;
+  return typeof ext?.code === 'string';
+}

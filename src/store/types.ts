@@ -1,0 +1,83 @@
+/**
+ * Durable state of one Gatehouse deployment: the backend registry, the
+ * history of composed schemas and a few settings. One interface, two engines
+ * (embedded PGlite in `GATEHOUSE_DATA_DIR`, or a PostgreSQL server), one set
+ * of migrations.
+ */
+
+export type BackendKind = 'FEDERATION_SUBGRAPH';
+
+/** Where a backend's SDL came from. */
+export type SdlSource = 'INTROSPECTED' | 'INLINE';
+
+export interface BackendRecord {
+  /** Unique, `^[a-z][a-z0-9_-]{0,62}$` — also the subgraph name in the supergraph. */
+  name: string;
+  kind: BackendKind;
+  url: string;
+  /** Headers sent with every request to the backend (may hold credentials: never logged, never returned). */
+  headers: Record<string, string>;
+  sdl: string;
+  sdlSource: SdlSource;
+  /** Per-backend timeout; `null` means the gateway default. */
+  timeoutMs: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What callers provide; timestamps are set by the store. */
+export type BackendInput = Omit<BackendRecord, 'createdAt' | 'updatedAt'>;
+
+export interface SchemaVersionRecord {
+  /** Monotonic, starts at 1. */
+  version: number;
+  supergraphSdl: string;
+  /** The public (API) schema SDL, as clients see it. */
+  apiSdl: string;
+  /** Names of the backends composed into this version. */
+  backendNames: string[];
+  composedAt: Date;
+}
+
+export type SchemaVersionInput = Omit<SchemaVersionRecord, 'version' | 'composedAt'>;
+
+/**
+ * The registry as seen inside one serialised write. Writes from several
+ * instances (PostgreSQL) or several admin requests are serialised by the
+ * store, so "read backends → compose → write" cannot lose an update.
+ */
+export interface RegistryTransaction {
+  listBackends(): Promise<BackendRecord[]>;
+  getBackend(name: string): Promise<BackendRecord | undefined>;
+  /** Insert or replace by name; returns the stored record. */
+  upsertBackend(backend: BackendInput): Promise<BackendRecord>;
+  /** Returns whether a backend was removed. */
+  removeBackend(name: string): Promise<boolean>;
+  insertSchemaVersion(schema: SchemaVersionInput): Promise<SchemaVersionRecord>;
+}
+
+export interface Store {
+  readonly engine: 'embedded' | 'postgres';
+  listBackends(): Promise<BackendRecord[]>;
+  getBackend(name: string): Promise<BackendRecord | undefined>;
+  latestSchemaVersion(): Promise<SchemaVersionRecord | undefined>;
+  /**
+   * Runs `fn` in one transaction holding the registry write lock. Everything
+   * `fn` wrote is durable once the returned promise resolves; if `fn` throws,
+   * nothing it wrote is kept and the error is rethrown.
+   */
+  withRegistryLock<T>(fn: (tx: RegistryTransaction) => Promise<T>): Promise<T>;
+  getSetting(key: string): Promise<string | undefined>;
+  /** Sets `key` only if it has no value yet; returns the value now stored. */
+  setSettingIfAbsent(key: string, value: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export type StoreConfig =
+  | { engine: 'embedded'; dataDir: string }
+  | {
+      engine: 'postgres';
+      connectionString: string;
+      /** PostgreSQL schema holding Gatehouse's tables (tests use one per test). @default 'gatehouse' */
+      schema?: string;
+    };
