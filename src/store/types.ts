@@ -61,6 +61,8 @@ export interface Store {
   listBackends(): Promise<BackendRecord[]>;
   getBackend(name: string): Promise<BackendRecord | undefined>;
   latestSchemaVersion(): Promise<SchemaVersionRecord | undefined>;
+  /** The newest `limit` schema versions, newest first. */
+  listSchemaVersions(limit: number): Promise<SchemaVersionRecord[]>;
   /**
    * Runs `fn` in one transaction holding the registry write lock. Everything
    * `fn` wrote is durable once the returned promise resolves; if `fn` throws,

@@ -1,0 +1,11 @@
+import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
+import { parseRegisterBackendInput } from '../../inputs.js';
+import { writableRegistry } from '../../registry-access.js';
+
+export const checkBackend: NonNullable<MutationResolvers['checkBackend']> = async (_parent, { input }, context) => {
+  const registry = writableRegistry(context);
+  const definition = parseRegisterBackendInput(input);
+  await context.validateBackendUrl(definition.url);
+  const result = await registry.check(definition);
+  return { ...result, breaking: result.changes.some((change) => change.criticality === 'BREAKING') };
+};

@@ -1,0 +1,10 @@
+import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
+import { parseUpdateBackendInput } from '../../inputs.js';
+import { writableRegistry } from '../../registry-access.js';
+
+export const updateBackend: NonNullable<MutationResolvers['updateBackend']> = async (_parent, { input }, context) => {
+  const registry = writableRegistry(context);
+  const { name, patch } = parseUpdateBackendInput(input);
+  if (patch.url !== undefined) await context.validateBackendUrl(patch.url);
+  return registry.update(name, patch);
+};

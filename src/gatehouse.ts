@@ -1,0 +1,104 @@
+import type { AddressInfo } from 'node:net';
+import type { GatehouseConfig } from './config/schema.js';
+import { createAdminServer } from './admin/server.js';
+import { setUpAdminToken } from './admin/auth.js';
+import { badUserInput } from './errors.js';
+import { ServedGraph } from './graph/generation.js';
+import { Registry } from './graph/registry.js';
+import { StaticSupergraph } from './graph/static-supergraph.js';
+import { createHttpServer } from './http.js';
+import type { Logger } from './log.js';
+import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
+import { createGuardedAgent } from './net/guarded-agent.js';
+import { createRequestPath } from './request-path/server.js';
+import { openStore } from './store/index.js';
+
+export interface Gatehouse {
+  /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:4000`. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the store. */
+  close(): Promise<void>;
+  /** Shown once when this start generated the admin token. */
+  readonly generatedAdminToken: string | undefined;
+  readonly served: ServedGraph;
+}
+
+/** Wires config → store → graph → servers. Nothing here handles a request itself. */
+export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Logger): Promise<Gatehouse> {
+  const store = await openStore(config.store);
+  const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
+  const served = new ServedGraph();
+  const token = await setUpAdminToken(config.adminToken, store);
+
+  let registry: Registry | undefined;
+  let staticSupergraph: StaticSupergraph | undefined;
+  try {
+    if (config.supergraph) {
+      staticSupergraph = new StaticSupergraph({ ...config.supergraph, served, dispatcher, defaultTimeoutMs: config.backendTimeoutMs, log });
+      await staticSupergraph.start();
+    } else {
+      registry = new Registry({ store, served, dispatcher, log, defaultTimeoutMs: config.backendTimeoutMs });
+      await registry.start();
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const graphql = createRequestPath({ served, log, graphiql: config.graphiql, documentCacheSize: config.documentCacheSize });
+  const admin = createAdminServer({
+    token,
+    graphiql: config.graphiql.enabled,
+    log,
+    registry,
+    store,
+    served,
+    async validateBackendUrl(url) {
+      try {
+        await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
+      } catch (error) {
+        if (error instanceof BackendUrlError) throw badUserInput('input.url', error.reason);
+        throw error;
+      }
+    },
+  });
+  const http = createHttpServer({ graphql, admin, served, log });
+
+  let closing: Promise<void> | undefined;
+  async function shutDown(): Promise<void> {
+    log.info({ inFlight: http.inFlight }, 'shutting down');
+    staticSupergraph?.stop();
+    const stopped = new Promise<void>((resolve) => http.server.close(() => resolve()));
+    http.server.closeIdleConnections();
+    const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, 'timeout').unref());
+    if ((await Promise.race([http.drained(), timedOut])) === 'timeout') {
+      log.warn({ inFlight: http.inFlight }, 'shutdown timeout reached; closing remaining connections');
+    }
+    http.server.closeAllConnections();
+    await stopped;
+    await Promise.all([store.close(), dispatcher.close()]);
+    log.info('stopped');
+  }
+
+  return {
+    served,
+    generatedAdminToken: token.generatedToken,
+    listen() {
+      return new Promise((resolve, reject) => {
+        http.server.once('error', reject);
+        http.server.listen(config.port, config.host, () => {
+          http.server.off('error', reject);
+          const { port } = http.server.address() as AddressInfo;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+          log.info({ url, version: served.current?.version ?? null }, 'gatehouse listening');
+          resolve(url);
+        });
+      });
+    },
+    close() {
+      closing ??= shutDown();
+      return closing;
+    },
+  };
+}

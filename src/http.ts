@@ -1,0 +1,72 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ServedGraph } from './graph/generation.js';
+import type { Logger } from './log.js';
+import type { ServerContext } from './request-path/context.js';
+import { requestIdFrom } from './request-path/request-id.js';
+
+type YogaHandler = (req: IncomingMessage, res: ServerResponse, context: ServerContext) => unknown;
+
+export interface HttpRoutes {
+  graphql: YogaHandler;
+  admin: YogaHandler;
+  served: ServedGraph;
+  log: Logger;
+}
+
+export interface GatehouseHttpServer {
+  server: Server;
+  /** Requests being handled right now (graceful shutdown waits for them). */
+  readonly inFlight: number;
+  /** Resolves once no request is in flight. */
+  drained(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** One HTTP server: routes by path, and gives every request an id and a child logger. */
+export function createHttpServer({ graphql, admin, served, log }: HttpRoutes): GatehouseHttpServer {
+  let inFlight = 0;
+  let waiters: Array<() => void> = [];
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) {
+        for (const resolve of waiters) resolve();
+        waiters = [];
+      }
+    });
+    const path = req.url?.split('?', 1)[0] ?? '/';
+    switch (path) {
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz': {
+        const current = served.current;
+        return current
+          ? sendJson(res, 200, { status: 'ready', version: current.version })
+          : sendJson(res, 503, { status: 'no schema served' });
+      }
+    }
+    const requestId = requestIdFrom(req.headers);
+    const context: ServerContext = { requestId, log: log.child({ requestId }) };
+    if (path === '/graphql') return void graphql(req, res, context);
+    if (path === '/admin/graphql') return void admin(req, res, context);
+    sendJson(res, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  // Keep-alive sockets outliving a response would hold shutdown open; idle ones are closed on close().
+  server.keepAliveTimeout = 5_000;
+
+  return {
+    server,
+    get inFlight() {
+      return inFlight;
+    },
+    drained() {
+      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+}

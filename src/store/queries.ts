@@ -1,0 +1,149 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { BackendsTable, Database, SchemaVersionsTable } from './database.js';
+import { StoreError } from './store-error.js';
+import type {
+  BackendInput,
+  BackendKind,
+  BackendRecord,
+  SchemaVersionInput,
+  SchemaVersionRecord,
+  SdlSource,
+} from './types.js';
+
+/**
+ * The store's SQL, written once for both engines. Each function takes either
+ * the store's `Kysely` or a transaction (a `Transaction` is a `Kysely`).
+ */
+type Db = Kysely<Database>;
+
+export async function listBackends(db: Db): Promise<BackendRecord[]> {
+  const rows = await db.selectFrom('backends').selectAll().orderBy('name').execute();
+  return rows.map(toBackendRecord);
+}
+
+export async function getBackend(db: Db, name: string): Promise<BackendRecord | undefined> {
+  const row = await db.selectFrom('backends').selectAll().where('name', '=', name).executeTakeFirst();
+  return row && toBackendRecord(row);
+}
+
+export async function upsertBackend(db: Db, backend: BackendInput): Promise<BackendRecord> {
+  const values = {
+    kind: backend.kind,
+    url: backend.url,
+    headers: JSON.stringify(backend.headers),
+    sdl: backend.sdl,
+    sdl_source: backend.sdlSource,
+    timeout_ms: backend.timeoutMs,
+  };
+  const row = await db
+    .insertInto('backends')
+    .values({ name: backend.name, ...values })
+    // `created_at` is left alone: a replaced backend keeps the time it was first registered.
+    .onConflict((oc) => oc.column('name').doUpdateSet({ ...values, updated_at: sql<Date>`now()` }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toBackendRecord(row);
+}
+
+export async function removeBackend(db: Db, name: string): Promise<boolean> {
+  const removed = await db.deleteFrom('backends').where('name', '=', name).returning('name').executeTakeFirst();
+  return removed !== undefined;
+}
+
+export async function insertSchemaVersion(db: Db, schema: SchemaVersionInput): Promise<SchemaVersionRecord> {
+  const row = await db
+    .insertInto('schema_versions')
+    .values({
+      supergraph_sdl: schema.supergraphSdl,
+      api_sdl: schema.apiSdl,
+      backend_names: JSON.stringify(schema.backendNames),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toSchemaVersionRecord(row);
+}
+
+export async function latestSchemaVersion(db: Db): Promise<SchemaVersionRecord | undefined> {
+  // Versions are only inserted under the registry lock, so the highest
+  // identity value is also the last one committed.
+  const row = await db
+    .selectFrom('schema_versions')
+    .selectAll()
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toSchemaVersionRecord(row);
+}
+
+export async function getSetting(db: Db, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+/** Must run outside a transaction: the second statement needs a fresh snapshot (see below). */
+export async function setSettingIfAbsent(db: Db, key: string, value: string): Promise<string> {
+  const inserted = await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('value')
+    .executeTakeFirst();
+  if (inserted) return inserted.value;
+  // A conflict means a row committed before our insert finished; in autocommit
+  // (read committed) this new statement's snapshot includes it. Selecting in
+  // the same statement as the insert would not, if the winner committed while
+  // we waited on its row lock.
+  const existing = await getSetting(db, key);
+  if (existing === undefined) throw new StoreError(`Setting "${key}" vanished while being set.`);
+  return existing;
+}
+
+const backendKinds: ReadonlySet<string> = new Set<BackendKind>(['FEDERATION_SUBGRAPH']);
+const sdlSources: ReadonlySet<string> = new Set<SdlSource>(['INTROSPECTED', 'INLINE']);
+
+function toBackendRecord(row: Selectable<BackendsTable>): BackendRecord {
+  // A row this version cannot describe (written by a newer Gatehouse, or by
+  // hand) is refused rather than passed on with a type it doesn't have.
+  if (!backendKinds.has(row.kind)) throw unreadableBackend(row.name, 'kind');
+  if (!sdlSources.has(row.sdl_source)) throw unreadableBackend(row.name, 'sdl_source');
+  if (!isStringRecord(row.headers)) throw unreadableBackend(row.name, 'headers');
+  return {
+    name: row.name,
+    kind: row.kind as BackendKind,
+    url: row.url,
+    headers: row.headers,
+    sdl: row.sdl,
+    sdlSource: row.sdl_source as SdlSource,
+    timeoutMs: row.timeout_ms,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toSchemaVersionRecord(row: Selectable<SchemaVersionsTable>): SchemaVersionRecord {
+  const version = Number(row.version);
+  const names = row.backend_names;
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
+    throw new StoreError(`Schema version ${version} has unreadable backend_names.`);
+  }
+  return {
+    version,
+    supergraphSdl: row.supergraph_sdl,
+    apiSdl: row.api_sdl,
+    backendNames: names,
+    composedAt: row.composed_at,
+  };
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((entry) => typeof entry === 'string')
+  );
+}
+
+function unreadableBackend(name: string, column: string): StoreError {
+  return new StoreError(`Backend "${name}" has an unreadable ${column} in the store.`);
+}

@@ -1,0 +1,15 @@
+import { takeFirst } from '../lib/first.js';
+import type { SubgraphResolvers } from '../lib/serve.js';
+import { currentUserId, users, usersById, type UserRow } from './data.js';
+
+export const resolvers: SubgraphResolvers = {
+  Query: {
+    me: (): UserRow | undefined => usersById.get(currentUserId),
+    user: (_: unknown, args: { id: string }): UserRow | undefined => usersById.get(args.id),
+    users: (_: unknown, args: { first?: number | null }): UserRow[] => takeFirst(users, args.first, 10),
+  },
+  User: {
+    // An unknown id resolves to null, which the gateway reports as a missing entity.
+    __resolveReference: (reference: { id: string }): UserRow | undefined => usersById.get(reference.id),
+  },
+};
