@@ -12,6 +12,7 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, 'is n
 const headerValue = z
   .string()
   .max(8192, 'is longer than 8192 characters')
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   .regex(/^[^\u0000-\u0008\u000a-\u001f\u007f]*$/, 'contains control characters');
 // Hop-by-hop and framing headers are the gateway's to set, not the admin's.
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive']);

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Tables as Kysely sees them. Column names are snake_case as stored; `queries.ts`
@@ -15,7 +15,7 @@ export interface BackendsTable {
   kind: string;
   url: string;
   /** jsonb: drivers hand back the parsed object; we write JSON text. */
-  headers: JSONColumnType<unknown, string, string>;
+  headers: ColumnType<unknown, string, string>;
   sdl: string;
   sdl_source: string;
   timeout_ms: number | null;
@@ -28,7 +28,7 @@ export interface SchemaVersionsTable {
   version: ColumnType<string | number, never, never>;
   supergraph_sdl: string;
   api_sdl: string;
-  backend_names: JSONColumnType<unknown, string, string>;
+  backend_names: ColumnType<unknown, string, string>;
   composed_at: Generated<Date>;
 }
 

@@ -75,6 +75,14 @@ export async function latestSchemaVersion(db: Db): Promise<SchemaVersionRecord |
   return row && toSchemaVersionRecord(row);
 }
 
+export async function listSchemaVersions(db: Db, limit: number): Promise<SchemaVersionRecord[]> {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new StoreError(`A schema version limit must be a non-negative integer, got ${limit}.`);
+  }
+  const rows = await db.selectFrom('schema_versions').selectAll().orderBy('version', 'desc').limit(limit).execute();
+  return rows.map(toSchemaVersionRecord);
+}
+
 export async function getSetting(db: Db, key: string): Promise<string | undefined> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
   return row?.value;

@@ -1,0 +1,169 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.js';
+import type { AdvisoryLockKey } from './locks.js';
+import * as queries from './queries.js';
+import { attempt, StoreError } from './store-error.js';
+import type { RegistryTransaction, Store } from './types.js';
+
+export interface KyselyStoreOptions {
+  engine: Store['engine'];
+  /** Advisory lock taken first in every `withRegistryLock` transaction. */
+  registryLock: AdvisoryLockKey;
+  /** Engine clean-up after the database is closed (e.g. releasing a data-dir lock). */
+  onClosed?: () => Promise<void>;
+}
+
+/** State of one `withRegistryLock` callback while it runs. */
+interface LockScope {
+  isOpen: boolean;
+}
+
+/**
+ * The `Store` over any `Kysely<Database>` whose tables are migrated: the engine
+ * files only build the dialect and then hand over here.
+ */
+export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): Store {
+  return new KyselyStore(db, options);
+}
+
+class KyselyStore implements Store {
+  readonly engine: Store['engine'];
+  readonly #db: Kysely<Database>;
+  readonly #registryLock: AdvisoryLockKey;
+  readonly #onClosed: () => Promise<void>;
+  // One per store: a callback holding store A's lock may still use store B.
+  readonly #lockScope = new AsyncLocalStorage<LockScope>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closing: Promise<void> | undefined;
+
+  constructor(db: Kysely<Database>, { engine, registryLock, onClosed = async () => {} }: KyselyStoreOptions) {
+    this.engine = engine;
+    this.#db = db;
+    this.#registryLock = registryLock;
+    this.#onClosed = onClosed;
+  }
+
+  listBackends() {
+    return this.#run('listBackends', 'list the backends', () => queries.listBackends(this.#db));
+  }
+
+  getBackend(name: string) {
+    return this.#run('getBackend', `read backend "${name}"`, () => queries.getBackend(this.#db, name));
+  }
+
+  latestSchemaVersion() {
+    return this.#run('latestSchemaVersion', 'read the latest schema version', () =>
+      queries.latestSchemaVersion(this.#db),
+    );
+  }
+
+  listSchemaVersions(limit: number) {
+    return this.#run('listSchemaVersions', 'list the schema versions', () =>
+      queries.listSchemaVersions(this.#db, limit),
+    );
+  }
+
+  getSetting(key: string) {
+    return this.#run('getSetting', `read setting "${key}"`, () => queries.getSetting(this.#db, key));
+  }
+
+  setSettingIfAbsent(key: string, value: string) {
+    return this.#run('setSettingIfAbsent', `set setting "${key}"`, () =>
+      queries.setSettingIfAbsent(this.#db, key, value),
+    );
+  }
+
+  withRegistryLock<T>(fn: (tx: RegistryTransaction) => Promise<T>): Promise<T> {
+    return this.#track('withRegistryLock', async () => {
+      const scope: LockScope = { isOpen: true };
+      // Errors from `fn` are the caller's (e.g. a composition failure) and go
+      // back unchanged; only the store's own failures become StoreErrors.
+      let callbackFailure: { error: unknown } | undefined;
+      try {
+        // Read committed, not repeatable read: a repeatable-read snapshot would
+        // be taken by the lock statement itself, before the previous holder
+        // committed, and "read → compose → write" would work on stale rows.
+        return await this.#db.transaction().execute(async (trx) => {
+          const [classId, objectId] = this.#registryLock;
+          await attempt('take the registry lock', () =>
+            sql`select pg_advisory_xact_lock(${classId}, ${objectId})`.execute(trx),
+          );
+          try {
+            return await this.#lockScope.run(scope, () => fn(createRegistryTransaction(trx, scope)));
+          } catch (error) {
+            callbackFailure = { error };
+            throw error;
+          } finally {
+            scope.isOpen = false;
+          }
+        });
+      } catch (error) {
+        if (callbackFailure && callbackFailure.error === error) throw error;
+        if (error instanceof StoreError) throw error;
+        throw new StoreError('Could not commit the registry transaction.', { cause: error });
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    this.#assertOutsideLock('close');
+    this.#closing ??= (async () => {
+      // Let running calls finish (graceful shutdown drains admin writes) before
+      // the connections go away under them.
+      await Promise.allSettled(this.#inFlight);
+      await attempt('close the store', () => this.#db.destroy());
+      await this.#onClosed();
+    })();
+    return this.#closing;
+  }
+
+  #run<T>(method: string, what: string, query: () => Promise<T>): Promise<T> {
+    return this.#track(method, () => attempt(what, query));
+  }
+
+  #track<T>(method: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      this.#assertOutsideLock(method);
+      if (this.#closing) throw new StoreError(`Store.${method}() called after close().`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const running = operation();
+    const settled: Promise<unknown> = running.then(
+      () => this.#inFlight.delete(settled),
+      () => this.#inFlight.delete(settled),
+    );
+    this.#inFlight.add(settled);
+    return running;
+  }
+
+  /**
+   * Inside `withRegistryLock` the callback's transaction holds the registry
+   * lock and, on PGlite, the only connection: a store call from there would
+   * wait for the callback forever. Fail loudly instead, on both engines.
+   */
+  #assertOutsideLock(method: string): void {
+    if (this.#lockScope.getStore()?.isOpen) {
+      throw new StoreError(
+        `Store.${method}() called inside withRegistryLock(); use the transaction passed to the callback.`,
+      );
+    }
+  }
+}
+
+function createRegistryTransaction(trx: Kysely<Database>, scope: LockScope): RegistryTransaction {
+  const inScope = <T>(what: string, query: () => Promise<T>): Promise<T> => {
+    if (!scope.isOpen) {
+      return Promise.reject(new StoreError('Registry transaction used after its callback returned.'));
+    }
+    return attempt(what, query);
+  };
+  return {
+    listBackends: () => inScope('list the backends', () => queries.listBackends(trx)),
+    getBackend: (name) => inScope(`read backend "${name}"`, () => queries.getBackend(trx, name)),
+    upsertBackend: (backend) => inScope(`save backend "${backend.name}"`, () => queries.upsertBackend(trx, backend)),
+    removeBackend: (name) => inScope(`remove backend "${name}"`, () => queries.removeBackend(trx, name)),
+    insertSchemaVersion: (schema) => inScope('save the schema version', () => queries.insertSchemaVersion(trx, schema)),
+  };
+}

@@ -1,0 +1,114 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configSchema, toGatehouseConfig } from '../../src/config/schema.js';
+import { createGatehouse, type Gatehouse } from '../../src/gatehouse.js';
+import { createLogger } from '../../src/log.js';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface GraphQLResponse<TData = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: TData | null;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+    extensions?: Record<string, unknown>;
+  };
+}
+
+export interface StartGatehouseOptions {
+  /** Federation subgraphs registered through the admin API before this resolves (SDL fetched from `url` unless given). */
+  backends?: Array<{ name: string; url: string; sdl?: string }>;
+  /** Extra settings, by their environment variable name (e.g. `GATEHOUSE_SUPERGRAPH`). */
+  env?: Record<string, string>;
+  /** Reuse a data dir (restart tests); otherwise a fresh one is made and removed on close. */
+  dataDir?: string;
+}
+
+export interface RunningGatehouse extends AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  gatehouse: Gatehouse;
+  dataDir: string;
+  /** POSTs to /graphql. */
+  query<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<TData>>;
+  /** POSTs to /admin/graphql with the admin token. */
+  admin<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<TData>>;
+  close(): Promise<void>;
+}
+
+export async function postGraphQL<TData>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<TData>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  let body: GraphQLResponse<TData>['body'];
+  try {
+    body = JSON.parse(text) as GraphQLResponse<TData>['body'];
+  } catch {
+    throw new Error(`Non-JSON response (HTTP ${response.status}): ${text.slice(0, 500)}`);
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+export const REGISTER_BACKEND = /* GraphQL */ `
+  mutation Register($input: RegisterBackendInput!) {
+    registerBackend(input: $input) { backend { name url sdlSource } schema { version backends } }
+  }
+`;
+
+/** Starts Gatehouse in this process on 127.0.0.1:0 with its own data dir and registers `backends`. */
+export async function startGatehouse({ backends = [], env = {}, dataDir }: StartGatehouseOptions = {}): Promise<RunningGatehouse> {
+  const ownDataDir = dataDir === undefined;
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'gatehouse-test-')));
+  const config = toGatehouseConfig(
+    configSchema.parse({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      GATEHOUSE_DATA_DIR: dir,
+      GATEHOUSE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      GATEHOUSE_ALLOW_PRIVATE_BACKENDS: 'true',
+      GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_TEST_LOG_LEVEL ?? 'silent',
+      ...env,
+    }),
+  );
+  const gatehouse = await createGatehouse(config, createLogger(config.logLevel));
+  const url = await gatehouse.listen();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await gatehouse.close();
+    if (ownDataDir) await rm(dir, { recursive: true, force: true });
+  };
+  const running: RunningGatehouse = {
+    url,
+    gatehouse,
+    dataDir: dir,
+    query: (query, variables, headers) => postGraphQL(`${url}/graphql`, query, variables, headers),
+    admin: (query, variables, headers) =>
+      postGraphQL(`${url}/admin/graphql`, query, variables, { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...headers }),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+  try {
+    for (const backend of backends) {
+      const result = await running.admin(REGISTER_BACKEND, {
+        input: { name: backend.name, kind: 'FEDERATION_SUBGRAPH', url: backend.url, sdl: backend.sdl },
+      });
+      if (result.body.errors) throw new Error(`registering ${backend.name} failed: ${JSON.stringify(result.body.errors)}`);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return running;
+}
