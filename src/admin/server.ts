@@ -2,8 +2,10 @@ import { createSchema, createYoga, type Plugin, type YogaServerInstance } from '
 import { readFileSync } from 'node:fs';
 import { unauthenticated } from '../errors.js';
 import type { Logger } from '../log.js';
+import { maskUnexpectedErrors } from '../request-path/mask-error.js';
 import type { ServerContext } from '../request-path/context.js';
 import { useRequestId } from '../request-path/plugins/use-request-id.js';
+import { useVariableErrorCodes } from '../request-path/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../request-path/yoga-logger.js';
 import { bearerToken, type AdminTokenCheck } from './auth.js';
 import type { AdminContext, AdminDependencies } from './context.js';
@@ -50,7 +52,7 @@ export function createAdminServer({ token, graphiql, log, ...dependencies }: Adm
     graphiql: graphiql ? { title: 'Gatehouse admin', headers: JSON.stringify({ Authorization: 'Bearer <admin token>' }) } : false,
     landingPage: false,
     logging: yogaLogger(log.child({ component: 'admin' })),
-    maskedErrors: true,
-    plugins: [useAdminToken(token), useRequestId()],
+    maskedErrors: { maskError: maskUnexpectedErrors },
+    plugins: [useAdminToken(token), useRequestId(), useVariableErrorCodes()],
   });
 }

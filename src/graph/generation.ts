@@ -35,15 +35,17 @@ export interface BuildGenerationOptions {
 
 export function buildGeneration(options: BuildGenerationOptions): Generation {
   const { supergraphSdl, transports, defaultTimeoutMs, dispatcher, log } = options;
+  const subgraphNames = subgraphNamesByGraph(supergraphSdl);
   const schema = getStitchedSchemaFromSupergraphSdl({
     supergraphSdl,
     // Delegations to one subgraph in the same tick go out as one request.
     batch: true,
     onSubschemaConfig(subschemaConfig) {
-      const transport = transports?.get(subschemaConfig.name);
+      const name = subgraphNames.get(subschemaConfig.name) ?? subschemaConfig.name;
+      const transport = transports?.get(name);
       subschemaConfig.executor = createSubgraphExecutor(
         {
-          name: subschemaConfig.name,
+          name,
           url: subschemaConfig.endpoint ?? '',
           headers: transport?.headers ?? {},
           timeoutMs: transport?.timeoutMs ?? defaultTimeoutMs,
@@ -53,6 +55,17 @@ export function buildGeneration(options: BuildGenerationOptions): Generation {
     },
   });
   return { version: options.version, schema, supergraphSdl, composedAt: options.composedAt };
+}
+
+// `enum join__Graph { PRODUCTS @join__graph(name: "products", url: "…") }`
+const JOIN_GRAPH_VALUE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s+@join__graph\(\s*name:\s*"([^"]+)"/gm;
+
+/**
+ * The stitching layer names subschemas by their `join__Graph` enum value
+ * (`PRODUCTS`); admins, logs and errors use the subgraph's own name.
+ */
+function subgraphNamesByGraph(supergraphSdl: string): Map<string, string> {
+  return new Map([...supergraphSdl.matchAll(JOIN_GRAPH_VALUE)].map((match) => [match[1]!, match[2]!]));
 }
 
 type SwapListener = (generation: Generation | undefined) => void;

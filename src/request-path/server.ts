@@ -3,8 +3,10 @@ import type { DocumentNode } from 'graphql';
 import { schemaUnavailable } from '../errors.js';
 import type { ServedGraph } from '../graph/generation.js';
 import type { Logger } from '../log.js';
+import { maskUnexpectedErrors } from './mask-error.js';
 import type { ServerContext } from './context.js';
 import { useRequestId } from './plugins/use-request-id.js';
+import { useVariableErrorCodes } from './plugins/use-variable-error-codes.js';
 import { yogaLogger } from './yoga-logger.js';
 
 export interface RequestPathOptions {
@@ -32,7 +34,7 @@ export function createRequestPath({ served, log, graphiql, documentCacheSize }: 
       errorCache: createLRUCache<object>({ max: documentCacheSize }),
       validationCache: true,
     },
-    maskedErrors: true,
-    plugins: [useRequestId()],
+    maskedErrors: { maskError: maskUnexpectedErrors },
+    plugins: [useRequestId(), useVariableErrorCodes()],
   });
 }

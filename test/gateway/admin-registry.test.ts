@@ -78,6 +78,7 @@ describe('admin API: registry writes recompose the served schema', () => {
         sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type Product @key(fields: "upc") { upc: String! inStock: Boolean }',
       },
     });
+    expect(check.body.errors).toBeUndefined();
     const result = check.body.data?.checkBackend as { composes: boolean; breaking: boolean; changes: Array<{ type: string; criticality: string; path: string }> };
     expect(result.composes).toBe(true);
     expect(result.breaking).toBe(true);
@@ -164,7 +165,7 @@ describe('admin API: authentication and input validation', () => {
   });
 
   it.each([
-    ['unknown kind', { name: 'x', kind: 'SOAP', url: 'http://127.0.0.1:1/graphql' }, 'GRAPHQL_VALIDATION_FAILED', undefined],
+    ['unknown kind', { name: 'x', kind: 'SOAP', url: 'http://127.0.0.1:1/graphql' }, 'BAD_USER_INPUT', 'input.kind'],
     ['bad name', { name: 'Bad Name', kind: 'FEDERATION_SUBGRAPH', url: 'http://127.0.0.1:1/graphql' }, 'BAD_USER_INPUT', 'input.name'],
     ['non-http URL', { name: 'x', kind: 'FEDERATION_SUBGRAPH', url: 'ftp://127.0.0.1/graphql' }, 'BAD_USER_INPUT', 'input.url'],
     ['URL with userinfo', { name: 'x', kind: 'FEDERATION_SUBGRAPH', url: 'http://user:pw@127.0.0.1/graphql' }, 'BAD_USER_INPUT', 'input.url'],
@@ -180,7 +181,7 @@ describe('admin API: authentication and input validation', () => {
     expect(error?.extensions?.code).toBe(code);
     if (field) {
       expect(error?.extensions?.field).toBe(field);
-      expect(error?.message.startsWith(`${field}:`)).toBe(true);
+      expect(error?.message).toContain(field);
     }
     expect(JSON.stringify(result.body)).not.toMatch(/at .*\.ts:\d+|stack/);
   });

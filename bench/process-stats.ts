@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+
+// Linux reports CPU time in clock ticks; 100 on every common platform, but ask once to be sure.
+const clockTicksPerS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+const kibPerMib = 1024;
+
+export interface MemoryReading {
+  /** Resident set size now. */
+  rssMb: number;
+  /** The kernel's high-water mark of the resident set since the process started. */
+  peakRssMb: number;
+}
+
+/** Reads VmRSS and VmHWM from /proc/<pid>/status; undefined once the process is gone. */
+export function readMemory(pid: number): MemoryReading | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kib('VmRSS') / kibPerMib, peakRssMb: kib('VmHWM') / kibPerMib };
+}
+
+/** User + system CPU seconds the process (all its threads) has used so far. */
+export function readCpuS(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Field 2 (the command name) may contain spaces and parentheses; the fields after its closing
+  // parenthesis are fixed: state is field 3, utime field 14, stime field 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerS;
+}
+
+/** Pids of the process's direct children (a gateway that forks workers would show up here). */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+export interface MemorySampler {
+  /** Stops sampling; returns the largest VmRSS seen and the final VmHWM. */
+  stop(): { maxSampledRssMb: number; peakRssMb: number; samples: number };
+}
+
+/** Samples VmRSS every `intervalMs` until stopped. */
+export function sampleMemory(pid: number, intervalMs = 200): MemorySampler {
+  let maxSampledRssMb = 0;
+  let peakRssMb = 0;
+  let samples = 0;
+  const sample = () => {
+    const reading = readMemory(pid);
+    if (!reading) return;
+    samples++;
+    maxSampledRssMb = Math.max(maxSampledRssMb, reading.rssMb);
+    peakRssMb = reading.peakRssMb;
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { maxSampledRssMb, peakRssMb, samples };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { GatewayId } from './gateways.js';
+import type { LoadResult } from './load.js';
+
+export interface GatewayResult {
+  id: GatewayId;
+  label: string;
+  version: string;
+  command: string;
+  startupMs: number;
+  load: LoadResult;
+  memory: {
+    /** VmHWM after the load: the most the process was ever resident, startup included. */
+    peakRssMb: number;
+    /** Largest VmRSS seen by polling every 200 ms during warm-up and load. */
+    maxSampledRssMb: number;
+    /** VmRSS after startup and the correctness check, before any load. */
+    idleRssMb: number;
+  };
+  /** Share of one core used during the measured load (100 = one core fully busy). */
+  cpuPercent: { gateway: number; subgraphs: number; loadGenerator: number };
+  warmup: { totalRequests: number; errors: number };
+}
+
+export interface Ratio {
+  versus: GatewayId;
+  /** Gatehouse ÷ other; above 1 means Gatehouse served more. */
+  requestsPerS: number;
+  /** Gatehouse ÷ other; below 1 means Gatehouse's tail is shorter. */
+  p99: number;
+}
+
+export function gatehouseRatios(results: GatewayResult[]): Ratio[] {
+  const gatehouse = results.find((result) => result.id === 'gatehouse');
+  if (!gatehouse) return [];
+  return results
+    .filter((result) => result.id !== 'gatehouse')
+    .map((other) => ({
+      versus: other.id,
+      requestsPerS: gatehouse.load.requestsPerS.mean / other.load.requestsPerS.mean,
+      p99: gatehouse.load.latencyMs.p99 / other.load.latencyMs.p99,
+    }));
+}
+
+export function formatTable(results: GatewayResult[]): string {
+  const header = ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'CPU gw/sub/load %'];
+  const rows = results.map((result) => [
+    result.label,
+    result.load.requestsPerS.mean.toFixed(1),
+    result.load.latencyMs.p50.toFixed(0),
+    result.load.latencyMs.p99.toFixed(0),
+    String(result.load.errors.total),
+    result.memory.peakRssMb.toFixed(1),
+    [result.cpuPercent.gateway, result.cpuPercent.subgraphs, result.cpuPercent.loadGenerator].map((p) => p.toFixed(0)).join('/'),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  // The name column reads left-aligned, the numbers right-aligned.
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function formatRatios(results: GatewayResult[]): string {
+  const labelOf = (id: GatewayId) => results.find((result) => result.id === id)?.label ?? id;
+  return gatehouseRatios(results)
+    .map(
+      (ratio) =>
+        `Gatehouse / ${labelOf(ratio.versus)}: req/s ${ratio.requestsPerS.toFixed(2)}x (higher is better), ` +
+        `p99 ${ratio.p99.toFixed(2)}x (lower is better)`,
+    )
+    .join('\n');
+}
+
+/** Everything worth a second look: errors, formatting-only differences, starved or busy processes. */
+export function findAnomalies(results: GatewayResult[]): string[] {
+  const notes: string[] = [];
+  for (const { label, load, warmup, cpuPercent } of results) {
+    const { errors } = load;
+    if (errors.total > 0) {
+      notes.push(
+        `${label}: ${errors.total} errors (connection ${errors.connection}, timeouts ${errors.timeouts}, non-2xx ${errors.non2xx}, ` +
+          `GraphQL errors ${errors.errorBodies}, wrong data ${errors.wrongData}); first: ${load.firstBadBody ?? 'no body'}`,
+      );
+    }
+    if (warmup.errors > 0) notes.push(`${label}: ${warmup.errors} errors during warm-up`);
+    if (load.textVariants > 0) {
+      notes.push(`${label}: ${load.textVariants} responses had the right data but different formatting than the checked one`);
+    }
+    // With 2 cores, the subgraphs and autocannon need most of the second core; if they are near a
+    // full core, they, not the gateway, may be what limits req/s.
+    if (cpuPercent.subgraphs >= 90) notes.push(`${label}: subgraphs used ${cpuPercent.subgraphs.toFixed(0)}% of a core; they may be the bottleneck`);
+  }
+  return notes;
+}

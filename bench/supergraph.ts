@@ -1,0 +1,76 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { composeServices } from '@theguild/federation-composition';
+import { parse } from 'graphql';
+import { spawnManaged, type ManagedProcess } from './child-process.js';
+import type { SubgraphsReadyMessage } from './serve-subgraphs.js';
+
+export interface RunningSubgraphs {
+  process: ManagedProcess;
+  subgraphs: Array<{ name: string; url: string }>;
+}
+
+/** Starts `bench/serve-subgraphs.ts` in its own process and waits for the URLs it reports. */
+export async function startSubgraphsProcess({
+  repoRoot,
+  env,
+  timeoutMs = 30_000,
+}: {
+  repoRoot: string;
+  env: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<RunningSubgraphs> {
+  const managed = spawnManaged('subgraphs', process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/serve-subgraphs.ts')], {
+    cwd: repoRoot,
+    env,
+    ipc: true,
+  });
+  const subgraphs = await new Promise<SubgraphsReadyMessage['subgraphs']>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`subgraphs did not start within ${timeoutMs} ms:\n${managed.outputTail()}`)), timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    managed.child.once('message', (message: SubgraphsReadyMessage) => {
+      clearTimeout(timer);
+      resolve(message.subgraphs);
+    });
+    managed.child.once('exit', (code, signal) =>
+      fail(new Error(`subgraphs process exited (${code ?? signal}) before reporting its URLs:\n${managed.outputTail()}`)),
+    );
+  });
+  return { process: managed, subgraphs };
+}
+
+/** Fetches each subgraph's SDL over `_service { sdl }`, as a registry would, and composes them. */
+export async function composeSupergraph(subgraphs: RunningSubgraphs['subgraphs']): Promise<string> {
+  const services = await Promise.all(
+    subgraphs.map(async ({ name, url }) => ({ name, url, typeDefs: parse(await fetchServiceSdl(name, url)) })),
+  );
+  const result = composeServices(services);
+  if (result.errors) {
+    throw new Error(`composition failed:\n${result.errors.map((error) => `  - ${error.message}`).join('\n')}`);
+  }
+  return result.supergraphSdl;
+}
+
+export async function writeSupergraph(dir: string, sdl: string): Promise<string> {
+  const path = join(dir, 'supergraph.graphql');
+  await writeFile(path, sdl);
+  return path;
+}
+
+async function fetchServiceSdl(name: string, url: string): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const body = (await response.json()) as { data?: { _service?: { sdl?: string } }; errors?: unknown[] };
+  const sdl = body.data?._service?.sdl;
+  if (response.status !== 200 || body.errors || !sdl) {
+    throw new Error(`subgraph ${name}: _service { sdl } failed (HTTP ${response.status}): ${JSON.stringify(body).slice(0, 500)}`);
+  }
+  return sdl;
+}
