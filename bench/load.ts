@@ -155,7 +155,8 @@ export function runLoad({ url, connections, durationS, expected, signal }: LoadO
       lastStatus = statusCode;
     });
     // Emitted right after the 'response' of the same request, so lastStatus belongs to this body.
-    instance.on('reqMismatch', (body: string) => {
+    // @types/autocannon leaves this event out, hence the plain EventEmitter view.
+    (instance as NodeJS.EventEmitter).on('reqMismatch', (body: string) => {
       if (lastStatus < 200 || lastStatus > 299) return noteBad(body);
       let parsed: QueryResponse['body'] | undefined;
       try {

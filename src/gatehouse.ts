@@ -21,6 +21,8 @@ export interface Gatehouse {
   /** Shown once when this start generated the admin token. */
   readonly generatedAdminToken: string | undefined;
   readonly served: ServedGraph;
+  /** Static mode: look for a new supergraph now instead of at the next poll. */
+  pollSupergraph?: () => Promise<void>;
 }
 
 /** Wires config → store → graph → servers. Nothing here handles a request itself. */
@@ -83,6 +85,7 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
   return {
     served,
     generatedAdminToken: token.generatedToken,
+    pollSupergraph: staticSupergraph && (() => staticSupergraph.poll()),
     listen() {
       return new Promise((resolve, reject) => {
         http.server.once('error', reject);

@@ -20,8 +20,10 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
       return openEmbeddedStore(config);
     case 'postgres':
       return openPostgresStore(config, options);
-    default:
+    default: {
       // Unreachable for typed callers; a config that skipped validation lands here.
-      throw new StoreError(`Unknown store engine "${(config satisfies never as StoreConfig).engine}".`);
+      const unknownConfig: never = config;
+      throw new StoreError(`Unknown store engine "${(unknownConfig as { engine?: unknown }).engine}".`);
+    }
   }
 }

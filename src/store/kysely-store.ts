@@ -106,7 +106,7 @@ class KyselyStore implements Store {
     });
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.#assertOutsideLock('close');
     this.#closing ??= (async () => {
       // Let running calls finish (graceful shutdown drains admin writes) before
@@ -115,7 +115,7 @@ class KyselyStore implements Store {
       await attempt('close the store', () => this.#db.destroy());
       await this.#onClosed();
     })();
-    return this.#closing;
+    await this.#closing;
   }
 
   #run<T>(method: string, what: string, query: () => Promise<T>): Promise<T> {

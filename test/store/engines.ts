@@ -19,7 +19,7 @@ export interface FreshStorage {
 
 /** A bare database for the migrations alone, without a store around it. */
 export interface RawDatabase {
-  db: Kysely<any>;
+  db: Kysely<object>;
   dispose(): Promise<void>;
 }
 
@@ -39,7 +39,7 @@ export const embeddedEngine: StoreEngine = {
     };
   },
   async rawDatabase() {
-    const db = new Kysely<any>({ dialect: new PGliteDialect(await PGlite.create()) });
+    const db = new Kysely<object>({ dialect: new PGliteDialect(await PGlite.create()) });
     return { db, dispose: () => db.destroy() };
   },
 };
@@ -56,7 +56,7 @@ export const postgresEngine: StoreEngine = {
   async rawDatabase() {
     const schema = uniqueSchemaName();
     await runSql(`create schema ${schema}`);
-    const db = new Kysely<any>({
+    const db = new Kysely<object>({
       dialect: new PostgresDialect({
         pool: new pg.Pool({ connectionString: testDatabaseUrl, max: 1 }),
         onCreateConnection: (connection) =>

@@ -1,0 +1,217 @@
+// `npm run bench`: Gatehouse against Hive Gateway (default and router runtime) on the same
+// supergraph and subgraphs, one gateway at a time. See bench/README.md.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findFreePort, spawnManaged, stopAll, waitForHttpOk } from './child-process.js';
+import { gatewaySpecs, type GatewaySpec } from './gateways.js';
+import { assertGoodResponse, benchQuery, diffJson, runLoad, sendBenchQuery, type QueryResponse } from './load.js';
+import { readBenchOptions, type BenchOptions } from './options.js';
+import { childPids, readCpuS, readMemory, sampleMemory } from './process-stats.js';
+import { findAnomalies, formatRatios, formatTable, gatehouseRatios, type GatewayResult } from './report.js';
+import { composeSupergraph, startSubgraphsProcess, writeSupergraph } from './supergraph.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const resultsPath = join(repoRoot, 'bench/results/latest.json');
+/** Startup, checks and shutdown per gateway, on top of warm-up and load; the whole run is bounded by it. */
+const perGatewayOverheadS = 90;
+
+const progress = (message: string) => console.error(`[bench] ${message}`);
+
+interface RunContext {
+  options: BenchOptions;
+  workDir: string;
+  supergraphPath: string;
+  baseEnv: Record<string, string>;
+  subgraphsPid: number;
+  signal: AbortSignal;
+  /** The first gateway's checked answer; every later one must deep-equal it. */
+  reference?: { label: string; response: QueryResponse };
+}
+
+const abort = new AbortController();
+let workDir: string | undefined;
+
+let cleaning: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    abort.abort();
+    await stopAll();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+function exitAfterCleanUp(code: number): void {
+  void cleanUp().finally(() => process.exit(code));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping gateways and subgraphs`);
+    exitAfterCleanUp(130);
+  });
+}
+
+async function main(): Promise<void> {
+  const options = readBenchOptions();
+  const budgetS = options.gateways.length * (options.warmupS + options.durationS + perGatewayOverheadS) + 60;
+  setTimeout(() => {
+    progress(`gave up: the run exceeded its ${budgetS} s budget`);
+    exitAfterCleanUp(1);
+  }, budgetS * 1_000).unref();
+
+  workDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
+  const baseEnv = childBaseEnv();
+
+  const subgraphs = await startSubgraphsProcess({ repoRoot, env: baseEnv });
+  progress(`subgraphs: ${subgraphs.subgraphs.map(({ name, url }) => `${name} ${url}`).join(', ')}`);
+  const supergraphPath = await writeSupergraph(workDir, await composeSupergraph(subgraphs.subgraphs));
+
+  const specs = gatewaySpecs(repoRoot);
+  const context: RunContext = {
+    options,
+    workDir,
+    supergraphPath,
+    baseEnv,
+    subgraphsPid: subgraphs.process.pid,
+    signal: abort.signal,
+  };
+  const results: GatewayResult[] = [];
+  for (const id of options.gateways) results.push(await benchGateway(specs[id], context));
+
+  const anomalies = findAnomalies(results);
+  console.log(
+    `\n${options.connections} connections, ${options.durationS} s measured after ${options.warmupS} s warm-up; ` +
+      `Node ${process.version}; ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}\n` +
+      `query: ${benchQuery}\n`,
+  );
+  console.log(formatTable(results));
+  const ratios = formatRatios(results);
+  if (ratios) console.log(`\n${ratios}`);
+  if (anomalies.length) console.log(`\nAnomalies:\n${anomalies.map((note) => `  - ${note}`).join('\n')}`);
+
+  await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
+  await writeFile(
+    resultsPath,
+    `${JSON.stringify(
+      {
+        finishedAt: new Date().toISOString(),
+        machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemMb: Math.round(totalmem() / 2 ** 20) },
+        settings: options,
+        query: benchQuery,
+        subgraphs: subgraphs.subgraphs.map(({ name }) => name),
+        gateways: results,
+        ratios: gatehouseRatios(results),
+        anomalies,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`\nresults written to ${resultsPath}`);
+}
+
+async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<GatewayResult> {
+  const { options, signal } = context;
+  const port = await findFreePort();
+  const launch = {
+    port,
+    supergraphPath: context.supergraphPath,
+    workDir: await mkdtemp(join(context.workDir, `${spec.id}-`)),
+    adminToken: randomBytes(24).toString('base64url'),
+  };
+  const args = spec.nodeArgs(launch);
+  progress(`${spec.label}: starting on port ${port}`);
+  const gateway = spawnManaged(spec.label, process.execPath, args, {
+    cwd: spec.cwd(launch),
+    env: { ...context.baseEnv, ...spec.env(launch) },
+  });
+  try {
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const startupMs = await waitForHttpOk(`${baseUrl}${spec.readinessPath}`, gateway);
+    const url = `${baseUrl}${spec.graphqlPath}`;
+
+    // A benchmark of wrong answers is worthless: check this gateway's answer, and that it is the
+    // same as the first gateway's, before putting any load on it.
+    const response = await sendBenchQuery(url);
+    assertGoodResponse(spec.label, response);
+    if (context.reference) {
+      const differences = diffJson(context.reference.response.body, response.body);
+      if (differences.length) {
+        throw new Error(
+          `${spec.label} and ${context.reference.label} answer the bench query differently ` +
+            `(${context.reference.label} first):\n${differences.map((line) => `  ${line}`).join('\n')}`,
+        );
+      }
+    } else {
+      context.reference = { label: spec.label, response };
+    }
+    const workers = childPids(gateway.pid);
+    if (workers.length) progress(`${spec.label}: warning, has child processes ${workers.join(', ')} that RSS/CPU do not include`);
+
+    const idleRssMb = readMemory(gateway.pid)?.rssMb ?? NaN;
+    const memory = sampleMemory(gateway.pid);
+    progress(`${spec.label}: ready in ${(startupMs / 1_000).toFixed(1)} s; warming up for ${options.warmupS} s`);
+    const warmup =
+      options.warmupS > 0
+        ? await runLoad({ url, connections: options.connections, durationS: options.warmupS, expected: response, signal })
+        : undefined;
+
+    progress(`${spec.label}: measuring for ${options.durationS} s with ${options.connections} connections`);
+    const cpuBefore = { gateway: readCpuS(gateway.pid), subgraphs: readCpuS(context.subgraphsPid), self: process.cpuUsage() };
+    const startedAt = performance.now();
+    const load = await runLoad({ url, connections: options.connections, durationS: options.durationS, expected: response, signal });
+    const elapsedS = (performance.now() - startedAt) / 1_000;
+    const cpuPercent = {
+      gateway: ((readCpuS(gateway.pid) - cpuBefore.gateway) / elapsedS) * 100,
+      subgraphs: ((readCpuS(context.subgraphsPid) - cpuBefore.subgraphs) / elapsedS) * 100,
+      loadGenerator: (sumCpuUs(process.cpuUsage(cpuBefore.self)) / 1e6 / elapsedS) * 100,
+    };
+    const { peakRssMb, maxSampledRssMb } = memory.stop();
+    if (gateway.exitCode() !== undefined) {
+      throw new Error(`${spec.label} exited (${String(gateway.exitCode())}) during the load:\n${gateway.outputTail()}`);
+    }
+    progress(`${spec.label}: ${load.requestsPerS.mean.toFixed(1)} req/s, p99 ${load.latencyMs.p99} ms, ${load.errors.total} errors`);
+    return {
+      id: spec.id,
+      label: spec.label,
+      version: spec.version,
+      command: ['node', ...args].join(' '),
+      startupMs: Math.round(startupMs),
+      load,
+      memory: { peakRssMb, maxSampledRssMb, idleRssMb },
+      cpuPercent,
+      warmup: { totalRequests: warmup?.totalRequests ?? 0, errors: warmup?.errors.total ?? 0 },
+    };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/**
+ * The children get a small, fixed environment rather than ours, so a stray HIVE_ACCESS_TOKEN,
+ * GATEHOUSE_DATABASE_URL or NODE_OPTIONS in the shell can't change what is measured (or make a
+ * gateway report usage to a registry). NODE_ENV=production is what a deployment would run with.
+ */
+function childBaseEnv(): Record<string, string> {
+  const inherited = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].flatMap((name) => {
+    const value = process.env[name];
+    return value === undefined ? [] : [[name, value] as const];
+  });
+  return { ...Object.fromEntries(inherited), NODE_ENV: 'production' };
+}
+
+function sumCpuUs({ user, system }: NodeJS.CpuUsage): number {
+  return user + system;
+}
+
+main().then(
+  () => exitAfterCleanUp(0),
+  (error: unknown) => {
+    if (!abort.signal.aborted) console.error(`\nbench failed: ${error instanceof Error ? error.message : String(error)}`);
+    exitAfterCleanUp(1);
+  },
+);
