@@ -40,6 +40,15 @@ export function readCpuS(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clockTicksPerS;
 }
 
+/** Busy CPU seconds of the whole machine so far, all cores summed (everything but idle and iowait). */
+export function readMachineBusyCpuS(): number {
+  const cpuLine = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user.
+  // Steal (time the hypervisor gave to other guests) is left out: it is not work done here.
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = cpuLine.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq) / clockTicksPerS;
+}
+
 /** Pids of the process's direct children (a gateway that forks workers would show up here). */
 export function childPids(pid: number): number[] {
   try {

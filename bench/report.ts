@@ -1,6 +1,9 @@
 import type { GatewayId } from './gateways.js';
 import type { LoadResult } from './load.js';
 
+/** CPU other processes may use (% of one core) before a measurement is called disturbed. */
+export const disturbingOtherCpuPercent = 15;
+
 export interface GatewayResult {
   id: GatewayId;
   label: string;
@@ -17,7 +20,14 @@ export interface GatewayResult {
     idleRssMb: number;
   };
   /** Share of one core used during the measured load (100 = one core fully busy). */
-  cpuPercent: { gateway: number; subgraphs: number; loadGenerator: number };
+  cpuPercent: {
+    gateway: number;
+    subgraphs: number;
+    /** The bench process: autocannon and the samplers. */
+    loadGenerator: number;
+    /** Everything else on the machine; anything much above 0 means the numbers are disturbed. */
+    other: number;
+  };
   warmup: { totalRequests: number; errors: number };
 }
 
@@ -42,7 +52,7 @@ export function gatehouseRatios(results: GatewayResult[]): Ratio[] {
 }
 
 export function formatTable(results: GatewayResult[]): string {
-  const header = ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'CPU gw/sub/load %'];
+  const header = ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'CPU % gw/sub/load/other'];
   const rows = results.map((result) => [
     result.label,
     result.load.requestsPerS.mean.toFixed(1),
@@ -50,7 +60,9 @@ export function formatTable(results: GatewayResult[]): string {
     result.load.latencyMs.p99.toFixed(0),
     String(result.load.errors.total),
     result.memory.peakRssMb.toFixed(1),
-    [result.cpuPercent.gateway, result.cpuPercent.subgraphs, result.cpuPercent.loadGenerator].map((p) => p.toFixed(0)).join('/'),
+    [result.cpuPercent.gateway, result.cpuPercent.subgraphs, result.cpuPercent.loadGenerator, result.cpuPercent.other]
+      .map((percent) => percent.toFixed(0))
+      .join('/'),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   // The name column reads left-aligned, the numbers right-aligned.
@@ -87,6 +99,9 @@ export function findAnomalies(results: GatewayResult[]): string[] {
     }
     // With 2 cores, the subgraphs and autocannon need most of the second core; if they are near a
     // full core, they, not the gateway, may be what limits req/s.
+    if (cpuPercent.other >= disturbingOtherCpuPercent) {
+      notes.push(`${label}: other processes used ${cpuPercent.other.toFixed(0)}% CPU during the load; its numbers are disturbed`);
+    }
     if (cpuPercent.subgraphs >= 90) notes.push(`${label}: subgraphs used ${cpuPercent.subgraphs.toFixed(0)}% of a core; they may be the bottleneck`);
   }
   return notes;

@@ -4,13 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { findFreePort, spawnManaged, stopAll, waitForHttpOk } from './child-process.js';
 import { gatewaySpecs, type GatewaySpec } from './gateways.js';
 import { assertGoodResponse, benchQuery, diffJson, runLoad, sendBenchQuery, type QueryResponse } from './load.js';
 import { readBenchOptions, type BenchOptions } from './options.js';
-import { childPids, readCpuS, readMemory, sampleMemory } from './process-stats.js';
-import { findAnomalies, formatRatios, formatTable, gatehouseRatios, type GatewayResult } from './report.js';
+import { childPids, readCpuS, readMachineBusyCpuS, readMemory, sampleMemory } from './process-stats.js';
+import { disturbingOtherCpuPercent, findAnomalies, formatRatios, formatTable, gatehouseRatios, type GatewayResult } from './report.js';
 import { composeSupergraph, startSubgraphsProcess, writeSupergraph } from './supergraph.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -62,6 +63,11 @@ async function main(): Promise<void> {
     progress(`gave up: the run exceeded its ${budgetS} s budget`);
     exitAfterCleanUp(1);
   }, budgetS * 1_000).unref();
+
+  const otherCpuPercent = await measureMachineCpuPercent(1_000);
+  if (otherCpuPercent > disturbingOtherCpuPercent) {
+    progress(`warning: other processes are using ${otherCpuPercent.toFixed(0)}% CPU before the start; results will be noisy`);
+  }
 
   workDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
   const baseEnv = childBaseEnv();
@@ -149,9 +155,6 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
     } else {
       context.reference = { label: spec.label, response };
     }
-    const workers = childPids(gateway.pid);
-    if (workers.length) progress(`${spec.label}: warning, has child processes ${workers.join(', ')} that RSS/CPU do not include`);
-
     const idleRssMb = readMemory(gateway.pid)?.rssMb ?? NaN;
     const memory = sampleMemory(gateway.pid);
     progress(`${spec.label}: ready in ${(startupMs / 1_000).toFixed(1)} s; warming up for ${options.warmupS} s`);
@@ -161,19 +164,35 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
         : undefined;
 
     progress(`${spec.label}: measuring for ${options.durationS} s with ${options.connections} connections`);
-    const cpuBefore = { gateway: readCpuS(gateway.pid), subgraphs: readCpuS(context.subgraphsPid), self: process.cpuUsage() };
+    const cpuBefore = {
+      gateway: readCpuS(gateway.pid),
+      subgraphs: readCpuS(context.subgraphsPid),
+      self: process.cpuUsage(),
+      machine: readMachineBusyCpuS(),
+    };
     const startedAt = performance.now();
     const load = await runLoad({ url, connections: options.connections, durationS: options.durationS, expected: response, signal });
     const elapsedS = (performance.now() - startedAt) / 1_000;
-    const cpuPercent = {
-      gateway: ((readCpuS(gateway.pid) - cpuBefore.gateway) / elapsedS) * 100,
-      subgraphs: ((readCpuS(context.subgraphsPid) - cpuBefore.subgraphs) / elapsedS) * 100,
-      loadGenerator: (sumCpuUs(process.cpuUsage(cpuBefore.self)) / 1e6 / elapsedS) * 100,
-    };
-    const { peakRssMb, maxSampledRssMb } = memory.stop();
     if (gateway.exitCode() !== undefined) {
       throw new Error(`${spec.label} exited (${String(gateway.exitCode())}) during the load:\n${gateway.outputTail()}`);
     }
+    const cpuS = {
+      gateway: readCpuS(gateway.pid) - cpuBefore.gateway,
+      subgraphs: readCpuS(context.subgraphsPid) - cpuBefore.subgraphs,
+      loadGenerator: sumCpuUs(process.cpuUsage(cpuBefore.self)) / 1e6,
+      machine: readMachineBusyCpuS() - cpuBefore.machine,
+    };
+    const percentOf = (seconds: number) => (Math.max(0, seconds) / elapsedS) * 100;
+    const cpuPercent = {
+      gateway: percentOf(cpuS.gateway),
+      subgraphs: percentOf(cpuS.subgraphs),
+      loadGenerator: percentOf(cpuS.loadGenerator),
+      other: percentOf(cpuS.machine - cpuS.gateway - cpuS.subgraphs - cpuS.loadGenerator),
+    };
+    const { peakRssMb, maxSampledRssMb } = memory.stop();
+    // Checked after the load, when workers would be doing the work the numbers above leave out.
+    const workers = childPids(gateway.pid);
+    if (workers.length) progress(`${spec.label}: warning, child processes ${workers.join(', ')} are not in its RSS/CPU`);
     progress(`${spec.label}: ${load.requestsPerS.mean.toFixed(1)} req/s, p99 ${load.latencyMs.p99} ms, ${load.errors.total} errors`);
     return {
       id: spec.id,
@@ -202,6 +221,13 @@ function childBaseEnv(): Record<string, string> {
     return value === undefined ? [] : [[name, value] as const];
   });
   return { ...Object.fromEntries(inherited), NODE_ENV: 'production' };
+}
+
+/** CPU used by the whole machine over `windowMs`, in % of one core (200 = both cores of two). */
+async function measureMachineCpuPercent(windowMs: number): Promise<number> {
+  const before = readMachineBusyCpuS();
+  await sleep(windowMs);
+  return ((readMachineBusyCpuS() - before) / (windowMs / 1_000)) * 100;
 }
 
 function sumCpuUs({ user, system }: NodeJS.CpuUsage): number {

@@ -1,10 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, print, visit } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usersById } from '../../subgraphs/accounts/data.js';
 import { startExampleSubgraphs, type RunningExampleSubgraphs } from '../../subgraphs/index.js';
+import { closeServer, listen } from '../../subgraphs/lib/serve.js';
 import { shippingEstimateCents, stockByUpc } from '../../subgraphs/inventory/data.js';
 import { products } from '../../subgraphs/products/data.js';
 import { reviewsByProduct } from '../../subgraphs/reviews/data.js';
@@ -108,8 +111,6 @@ describe('the example graph', () => {
     });
 
     it('serves a supergraph from an http URL', async () => {
-      const { createServer } = await import('node:http');
-      const { listen, closeServer } = await import('../../subgraphs/lib/serve.js');
       let requests = 0;
       const server = createServer((req, res) => {
         requests++;
@@ -118,7 +119,7 @@ describe('the example graph', () => {
       });
       await listen(server, 0, '127.0.0.1');
       try {
-        const { port } = server.address() as import('node:net').AddressInfo;
+        const { port } = server.address() as AddressInfo;
         await using gatehouse = await startGatehouse({
           env: { GATEHOUSE_SUPERGRAPH: `http://127.0.0.1:${port}/supergraph.graphql`, GATEHOUSE_SUPERGRAPH_POLL_MS: '3600000' },
         });

@@ -1,0 +1,69 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load.js';
+
+function issuesOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '0.0.0.0',
+      store: { engine: 'embedded', dataDir: './.gatehouse' },
+      supergraph: undefined,
+      allowPrivateBackends: false,
+      backendTimeoutMs: 10_000,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT: .*got "abc"/],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ GATEHOUSE_BACKEND_TIMEOUT_MS: '-5' }, /^GATEHOUSE_BACKEND_TIMEOUT_MS: /],
+    [{ GATEHOUSE_ALLOW_PRIVATE_BACKENDS: 'maybe' }, /^GATEHOUSE_ALLOW_PRIVATE_BACKENDS: /],
+    [{ GATEHOUSE_LOG_LEVEL: 'loud' }, /^GATEHOUSE_LOG_LEVEL: /],
+    [{ GATEHOUSE_ADMIN_TOKEN: 'short' }, /^GATEHOUSE_ADMIN_TOKEN: .*16/],
+    [{ GATEHOUSE_DATABASE_URL: 'not a url' }, /^GATEHOUSE_DATABASE_URL: /],
+    [{ GATEHOUSE_SUPERGRAPH: 'x.graphql', GATEHOUSE_DATABASE_URL: 'postgres://h/db' }, /^GATEHOUSE_SUPERGRAPH: static supergraph mode/],
+  ])('names the bad setting: %j', (env, pattern) => {
+    const issues = issuesOf(env);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(pattern);
+  });
+
+  it('reads an optional JSON config file; the environment wins', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-config-'));
+    try {
+      const path = join(dir, 'gatehouse.json');
+      await writeFile(path, JSON.stringify({ PORT: 5000, GATEHOUSE_BACKEND_TIMEOUT_MS: 2500, HOST: '127.0.0.1' }));
+      const config = loadConfig({ GATEHOUSE_CONFIG: path, HOST: '::1' });
+      expect(config).toMatchObject({ port: 5000, backendTimeoutMs: 2500, host: '::1' });
+
+      await writeFile(path, '[1, 2]');
+      expect(issuesOf({ GATEHOUSE_CONFIG: path })).toEqual([`GATEHOUSE_CONFIG: ${path} must hold a JSON object of settings`]);
+      expect(issuesOf({ GATEHOUSE_CONFIG: join(dir, 'missing.json') })[0]).toMatch(/^GATEHOUSE_CONFIG: cannot read .*ENOENT/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('selects PostgreSQL when GATEHOUSE_DATABASE_URL is set', () => {
+    expect(loadConfig({ GATEHOUSE_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' }).store).toEqual({
+      engine: 'postgres',
+      connectionString: 'postgres://postgres@127.0.0.1:5432/test',
+      schema: 'gatehouse',
+    });
+  });
+});

@@ -1,0 +1,23 @@
+import { it } from 'vitest';
+import { mkdtemp, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGatehouse } from '../helpers/gatehouse.js';
+it('times', async () => {
+  let t = performance.now();
+  const dir = await mkdtemp(join(tmpdir(), 'gh-tpl-'));
+  let gw = await startGatehouse({ dataDir: dir });
+  console.log('fresh', performance.now() - t); t = performance.now();
+  await gw.close();
+  console.log('close', performance.now() - t); t = performance.now();
+  gw = await startGatehouse({ dataDir: dir });
+  console.log('reopen', performance.now() - t); t = performance.now();
+  await gw.close();
+  const dir2 = await mkdtemp(join(tmpdir(), 'gh-copy-'));
+  t = performance.now();
+  await cp(dir, dir2, { recursive: true });
+  console.log('copy', performance.now() - t); t = performance.now();
+  gw = await startGatehouse({ dataDir: dir2 });
+  console.log('open copy', performance.now() - t); t = performance.now();
+  await gw.close();
+});
