@@ -3,14 +3,22 @@
 // autocannon (which would inflate its latency numbers) and so their CPU use can be read on its own.
 import { closeAll, startExampleSubgraphs } from '../subgraphs/index.js';
 
-export interface SubgraphsReadyMessage {
-  subgraphs: Array<{ name: string; url: string }>;
+/** Child → bench. */
+export type SubgraphsMessage =
+  | { type: 'ready'; subgraphs: Array<{ name: string; url: string }> }
+  | { type: 'request-counts'; counts: Record<string, number> };
+
+/** Bench → child. */
+export interface RequestCountsQuery {
+  type: 'get-request-counts';
 }
 
-if (!process.send) {
+const send = process.send?.bind(process);
+if (!send) {
   console.error('bench/serve-subgraphs.ts is started by bench/run.ts with an IPC channel');
   process.exit(1);
 }
+const reply = (message: SubgraphsMessage) => send(message);
 
 const subgraphs = await startExampleSubgraphs({ host: '127.0.0.1' });
 
@@ -25,5 +33,9 @@ process.once('disconnect', stop);
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
 
-const message: SubgraphsReadyMessage = { subgraphs: subgraphs.map(({ name, url }) => ({ name, url })) };
-process.send(message);
+process.on('message', (message: RequestCountsQuery) => {
+  if (message.type !== 'get-request-counts') return;
+  reply({ type: 'request-counts', counts: Object.fromEntries(subgraphs.map(({ name, requestCount }) => [name, requestCount])) });
+});
+
+reply({ type: 'ready', subgraphs: subgraphs.map(({ name, url }) => ({ name, url })) });

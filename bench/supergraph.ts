@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { spawnManaged, type ManagedProcess } from './child-process.js';
-import type { SubgraphsReadyMessage } from './serve-subgraphs.js';
+import type { RequestCountsQuery, SubgraphsMessage } from './serve-subgraphs.js';
 
 export interface RunningSubgraphs {
   process: ManagedProcess;
   subgraphs: Array<{ name: string; url: string }>;
+  /** Requests each subgraph has answered so far, by name. */
+  requestCounts(): Promise<Record<string, number>>;
 }
 
 /** Starts `bench/serve-subgraphs.ts` in its own process and waits for the URLs it reports. */
@@ -25,21 +27,42 @@ export async function startSubgraphsProcess({
     env,
     ipc: true,
   });
-  const subgraphs = await new Promise<SubgraphsReadyMessage['subgraphs']>((resolve, reject) => {
+  const subgraphs = await new Promise<RunningSubgraphs['subgraphs']>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`subgraphs did not start within ${timeoutMs} ms:\n${managed.outputTail()}`)), timeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);
       reject(error);
     };
-    managed.child.once('message', (message: SubgraphsReadyMessage) => {
+    const onMessage = (message: SubgraphsMessage) => {
+      if (message.type !== 'ready') return;
+      managed.child.off('message', onMessage);
       clearTimeout(timer);
       resolve(message.subgraphs);
-    });
+    };
+    managed.child.on('message', onMessage);
     managed.child.once('exit', (code, signal) =>
       fail(new Error(`subgraphs process exited (${code ?? signal}) before reporting its URLs:\n${managed.outputTail()}`)),
     );
   });
-  return { process: managed, subgraphs };
+  return { process: managed, subgraphs, requestCounts: () => askRequestCounts(managed) };
+}
+
+function askRequestCounts(managed: ManagedProcess, timeoutMs = 5_000): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      managed.child.off('message', onMessage);
+      reject(new Error(`subgraphs did not report request counts within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (message: SubgraphsMessage) => {
+      if (message.type !== 'request-counts') return;
+      managed.child.off('message', onMessage);
+      clearTimeout(timer);
+      resolve(message.counts);
+    };
+    managed.child.on('message', onMessage);
+    const query: RequestCountsQuery = { type: 'get-request-counts' };
+    managed.child.send(query);
+  });
 }
 
 /** Fetches each subgraph's SDL over `_service { sdl }`, as a registry would, and composes them. */
