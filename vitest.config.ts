@@ -12,6 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // Tests start real servers, PGlite and child processes: give them room on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,9 +1,19 @@
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-export const gatewayIds = ['gatehouse', 'hive', 'hive-router-runtime'] as const;
+export const gatewayIds = [
+  'gatehouse',
+  'hive',
+  'hive-router-runtime',
+  'hive-no-dedupe',
+  'hive-router-runtime-no-dedupe',
+] as const;
 export type GatewayId = (typeof gatewayIds)[number];
+
+/** What `npm run bench` runs when BENCH_GATEWAYS is not set. */
+export const defaultGatewayIds: GatewayId[] = ['gatehouse', 'hive', 'hive-router-runtime'];
 
 export interface GatewayLaunch {
   port: number;
@@ -18,6 +28,8 @@ export interface GatewaySpec {
   label: string;
   /** Package and version, for the results file. */
   version: string;
+  /** Writes any files the gateway needs into `launch.workDir` before it starts. */
+  prepare?(launch: GatewayLaunch): Promise<void>;
   /** Arguments to `node` itself: spawning node directly means the pid we sample is the gateway. */
   nodeArgs(launch: GatewayLaunch): string[];
   /** Settings on top of the shared base environment. */
@@ -43,7 +55,7 @@ export function gatewaySpecs(repoRoot: string): Record<GatewayId, GatewaySpec> {
   const repoVersion = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   // The `hive-gateway` bin entry itself, not the npx/.bin shim, so no wrapper process sits in between.
   const hiveBin = join(hive.dir, 'dist/bin.js');
-  const hiveArgs = ({ port, supergraphPath }: GatewayLaunch) => [
+  const hiveArgs = ({ port, supergraphPath }: GatewayLaunch, extra: string[] = []) => [
     hiveBin,
     'supergraph',
     supergraphPath,
@@ -54,10 +66,20 @@ export function gatewaySpecs(repoRoot: string): Record<GatewayId, GatewaySpec> {
     // One process: the default, stated so a changed default can't turn this into a cluster.
     '--fork',
     '1',
+    ...extra,
   ];
   // No Hive token, CDN key or OpenTelemetry endpoint is set, so nothing reports usage or polls a
   // registry; the only polling left is the supergraph file, every 10 s (Gatehouse's default too).
   const hiveEnv = () => ({ LOG_LEVEL: 'warn' });
+  // Hive Gateway shares one in-flight subgraph request between identical ones (executor-http's
+  // `deduplicateInflightRequests`, on by default). The bench sends one query over and over, so that
+  // removes most subgraph traffic; these variants turn it off to compare planning and execution alone.
+  const noDedupeConfig = (workDir: string) => join(workDir, 'gateway.config.mjs');
+  const writeNoDedupeConfig = ({ workDir }: GatewayLaunch) =>
+    writeFile(
+      noDedupeConfig(workDir),
+      "export const gatewayConfig = { transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } } };\n",
+    );
 
   return {
     gatehouse: {
@@ -94,7 +116,32 @@ export function gatewaySpecs(repoRoot: string): Record<GatewayId, GatewaySpec> {
       id: 'hive-router-runtime',
       label: 'Hive Gateway (router runtime)',
       version: `@graphql-hive/gateway ${hive.version} + @graphql-hive/router-runtime ${routerRuntime.version}`,
-      nodeArgs: (launch) => [...hiveArgs(launch), '--hive-router-runtime'],
+      nodeArgs: (launch) => hiveArgs(launch, ['--hive-router-runtime']),
+      env: hiveEnv,
+      cwd: ({ workDir }) => workDir,
+      readinessPath: '/readiness',
+      graphqlPath: '/graphql',
+    },
+    'hive-no-dedupe': {
+      id: 'hive-no-dedupe',
+      label: 'Hive Gateway (no dedupe)',
+      version: `@graphql-hive/gateway ${hive.version}, deduplicateInflightRequests: false`,
+      prepare: writeNoDedupeConfig,
+      nodeArgs: (launch) => hiveArgs(launch, ['--config-path', noDedupeConfig(launch.workDir)]),
+      env: hiveEnv,
+      cwd: ({ workDir }) => workDir,
+      readinessPath: '/readiness',
+      graphqlPath: '/graphql',
+    },
+    'hive-router-runtime-no-dedupe': {
+      id: 'hive-router-runtime-no-dedupe',
+      label: 'Hive Gateway (router runtime, no dedupe)',
+      version:
+        `@graphql-hive/gateway ${hive.version} + @graphql-hive/router-runtime ${routerRuntime.version}, ` +
+        'deduplicateInflightRequests: false',
+      prepare: writeNoDedupeConfig,
+      nodeArgs: (launch) =>
+        hiveArgs(launch, ['--hive-router-runtime', '--config-path', noDedupeConfig(launch.workDir)]),
       env: hiveEnv,
       cwd: ({ workDir }) => workDir,
       readinessPath: '/readiness',

@@ -74,7 +74,10 @@ export interface LoadOptions {
 
 export interface LoadResult {
   durationS: number;
+  /** Responses received. */
   totalRequests: number;
+  /** Requests sent, including those still unanswered when the load stopped. */
+  sentRequests: number;
   requestsPerS: { mean: number; stddev: number; min: number; max: number };
   latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
   errors: {
@@ -129,6 +132,7 @@ export function runLoad({ url, connections, durationS, expected, signal }: LoadO
         resolve({
           durationS: result.duration,
           totalRequests: result.requests.total,
+          sentRequests: result.requests.sent,
           requestsPerS: pick(result.requests, ['mean', 'stddev', 'min', 'max']),
           latencyMs: pick(result.latency, ['mean', 'p50', 'p90', 'p99', 'max']),
           errors: {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { gatewayIds, type GatewayId } from './gateways.js';
+import { defaultGatewayIds, gatewayIds, type GatewayId } from './gateways.js';
 
 const gatewayList = z
   .string()
@@ -10,7 +10,8 @@ const optionsSchema = z.object({
   BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(1_000).default(50),
   BENCH_DURATION: z.coerce.number().positive().max(600).default(15),
   BENCH_WARMUP: z.coerce.number().min(0).max(120).default(3),
-  BENCH_GATEWAYS: gatewayList.default([...gatewayIds]),
+  BENCH_GATEWAYS: gatewayList.default(defaultGatewayIds),
+  BENCH_QUIET_WAIT: z.coerce.number().min(0).max(3_600).default(20),
 });
 
 export interface BenchOptions {
@@ -20,7 +21,12 @@ export interface BenchOptions {
   durationS: number;
   /** Unmeasured load before it, in seconds (JIT, caches, subgraph connections). @default 3 */
   warmupS: number;
-  /** Which gateways to run, in this order. @default all three */
+  /**
+   * Before each gateway, how long to wait for other processes on the machine to go idle, in
+   * seconds; after that the run goes ahead and flags the row. @default 20
+   */
+  quietWaitS: number;
+  /** Which gateways to run, in this order. @default gatehouse, hive, hive-router-runtime */
   gateways: GatewayId[];
 }
 
@@ -37,5 +43,6 @@ export function readBenchOptions(env: NodeJS.ProcessEnv = process.env): BenchOpt
     durationS: parsed.data.BENCH_DURATION,
     warmupS: parsed.data.BENCH_WARMUP,
     gateways: parsed.data.BENCH_GATEWAYS,
+    quietWaitS: parsed.data.BENCH_QUIET_WAIT,
   };
 }

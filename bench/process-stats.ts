@@ -49,6 +49,44 @@ export function readMachineBusyCpuS(): number {
   return (user + nice + system + irq + softirq) / clockTicksPerS;
 }
 
+/** CPU seconds of every process on the machine, by pid; processes that vanish meanwhile are skipped. */
+export function readAllCpuS(): Map<number, number> {
+  const cpuByPid = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      cpuByPid.set(pid, readCpuS(pid));
+    } catch {
+      // Exited between readdir and read.
+    }
+  }
+  return cpuByPid;
+}
+
+/**
+ * The processes, other than `excludePids`, that used the most CPU between two `readAllCpuS`
+ * snapshots, as "name (pid): seconds"; says who disturbed a measurement.
+ */
+export function topCpuUsers(before: Map<number, number>, after: Map<number, number>, excludePids: Set<number>, count = 3): string[] {
+  return Array.from(after, ([pid, cpuS]) => ({ pid, usedS: cpuS - (before.get(pid) ?? 0) }))
+    .filter(({ pid, usedS }) => !excludePids.has(pid) && usedS > 0.05)
+    .sort((a, b) => b.usedS - a.usedS)
+    .slice(0, count)
+    .map(({ pid, usedS }) => `${commandLine(pid)} (pid ${pid}): ${usedS.toFixed(1)} s`);
+}
+
+function commandLine(pid: number): string {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    const command = args || readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    // Both ends: the program, and the script or test file it runs.
+    return command.length <= 120 ? command : `${command.slice(0, 50)} … ${command.slice(-70)}`;
+  } catch {
+    return 'exited';
+  }
+}
+
 /** Pids of the process's direct children (a gateway that forks workers would show up here). */
 export function childPids(pid: number): number[] {
   try {

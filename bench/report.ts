@@ -28,6 +28,16 @@ export interface GatewayResult {
     /** Everything else on the machine; anything much above 0 means the numbers are disturbed. */
     other: number;
   };
+  /** The busiest processes outside the bench during the load, with their CPU seconds. */
+  otherCpuUsers: string[];
+  /** Requests the subgraphs answered, by subgraph name. */
+  subgraphRequests: {
+    /** For the one correctness-check query, sent alone: what the query plan costs. */
+    singleQuery: Record<string, number>;
+    /** During the measured load; fewer than singleQuery × requests means in-flight deduplication. */
+    duringLoad: Record<string, number>;
+    perRequestDuringLoad: number;
+  };
   warmup: { totalRequests: number; errors: number };
 }
 
@@ -37,6 +47,10 @@ export interface Ratio {
   requestsPerS: number;
   /** Gatehouse ÷ other; below 1 means Gatehouse's tail is shorter. */
   p99: number;
+}
+
+export function sumValues(record: Record<string, number>): number {
+  return Object.values(record).reduce((sum, value) => sum + value, 0);
 }
 
 export function gatehouseRatios(results: GatewayResult[]): Ratio[] {
@@ -52,7 +66,7 @@ export function gatehouseRatios(results: GatewayResult[]): Ratio[] {
 }
 
 export function formatTable(results: GatewayResult[]): string {
-  const header = ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'CPU % gw/sub/load/other'];
+  const header = ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'subgraph req/req', 'CPU % gw/sub/load/other'];
   const rows = results.map((result) => [
     result.label,
     result.load.requestsPerS.mean.toFixed(1),
@@ -60,6 +74,7 @@ export function formatTable(results: GatewayResult[]): string {
     result.load.latencyMs.p99.toFixed(0),
     String(result.load.errors.total),
     result.memory.peakRssMb.toFixed(1),
+    `${result.subgraphRequests.perRequestDuringLoad.toFixed(2)} (alone ${sumValues(result.subgraphRequests.singleQuery)})`,
     [result.cpuPercent.gateway, result.cpuPercent.subgraphs, result.cpuPercent.loadGenerator, result.cpuPercent.other]
       .map((percent) => percent.toFixed(0))
       .join('/'),
@@ -85,7 +100,7 @@ export function formatRatios(results: GatewayResult[]): string {
 /** Everything worth a second look: errors, formatting-only differences, starved or busy processes. */
 export function findAnomalies(results: GatewayResult[]): string[] {
   const notes: string[] = [];
-  for (const { label, load, warmup, cpuPercent } of results) {
+  for (const { label, load, warmup, cpuPercent, otherCpuUsers, subgraphRequests } of results) {
     const { errors } = load;
     if (errors.total > 0) {
       notes.push(
@@ -99,8 +114,18 @@ export function findAnomalies(results: GatewayResult[]): string[] {
     }
     // With 2 cores, the subgraphs and autocannon need most of the second core; if they are near a
     // full core, they, not the gateway, may be what limits req/s.
+    const alone = sumValues(subgraphRequests.singleQuery);
+    if (subgraphRequests.perRequestDuringLoad < alone * 0.9) {
+      notes.push(
+        `${label}: ${subgraphRequests.perRequestDuringLoad.toFixed(2)} subgraph requests per request under load against ${alone} ` +
+          `for the query alone: it shares in-flight subgraph requests between concurrent identical queries`,
+      );
+    }
     if (cpuPercent.other >= disturbingOtherCpuPercent) {
-      notes.push(`${label}: other processes used ${cpuPercent.other.toFixed(0)}% CPU during the load; its numbers are disturbed`);
+      notes.push(
+        `${label}: other processes used ${cpuPercent.other.toFixed(0)}% CPU during the load; its numbers are disturbed` +
+          (otherCpuUsers.length ? ` (busiest: ${otherCpuUsers.join('; ')})` : ''),
+      );
     }
     if (cpuPercent.subgraphs >= 90) notes.push(`${label}: subgraphs used ${cpuPercent.subgraphs.toFixed(0)}% of a core; they may be the bottleneck`);
   }

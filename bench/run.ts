@@ -10,9 +10,25 @@ import { findFreePort, spawnManaged, stopAll, waitForHttpOk } from './child-proc
 import { gatewaySpecs, type GatewaySpec } from './gateways.js';
 import { assertGoodResponse, benchQuery, diffJson, runLoad, sendBenchQuery, type QueryResponse } from './load.js';
 import { readBenchOptions, type BenchOptions } from './options.js';
-import { childPids, readCpuS, readMachineBusyCpuS, readMemory, sampleMemory } from './process-stats.js';
-import { disturbingOtherCpuPercent, findAnomalies, formatRatios, formatTable, gatehouseRatios, type GatewayResult } from './report.js';
-import { composeSupergraph, startSubgraphsProcess, writeSupergraph } from './supergraph.js';
+import {
+  childPids,
+  readAllCpuS,
+  readCpuS,
+  readMachineBusyCpuS,
+  readMemory,
+  sampleMemory,
+  topCpuUsers,
+} from './process-stats.js';
+import {
+  disturbingOtherCpuPercent,
+  findAnomalies,
+  formatRatios,
+  formatTable,
+  gatehouseRatios,
+  sumValues,
+  type GatewayResult,
+} from './report.js';
+import { composeSupergraph, startSubgraphsProcess, writeSupergraph, type RunningSubgraphs } from './supergraph.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const resultsPath = join(repoRoot, 'bench/results/latest.json');
@@ -26,7 +42,7 @@ interface RunContext {
   workDir: string;
   supergraphPath: string;
   baseEnv: Record<string, string>;
-  subgraphsPid: number;
+  subgraphs: RunningSubgraphs;
   signal: AbortSignal;
   /** The first gateway's checked answer; every later one must deep-equal it. */
   reference?: { label: string; response: QueryResponse };
@@ -58,16 +74,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<void> {
   const options = readBenchOptions();
-  const budgetS = options.gateways.length * (options.warmupS + options.durationS + perGatewayOverheadS) + 60;
+  const budgetS =
+    options.gateways.length * (options.quietWaitS + options.warmupS + options.durationS + perGatewayOverheadS) + 60;
   setTimeout(() => {
     progress(`gave up: the run exceeded its ${budgetS} s budget`);
     exitAfterCleanUp(1);
   }, budgetS * 1_000).unref();
-
-  const otherCpuPercent = await measureMachineCpuPercent(1_000);
-  if (otherCpuPercent > disturbingOtherCpuPercent) {
-    progress(`warning: other processes are using ${otherCpuPercent.toFixed(0)}% CPU before the start; results will be noisy`);
-  }
 
   workDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
   const baseEnv = childBaseEnv();
@@ -82,7 +94,7 @@ async function main(): Promise<void> {
     workDir,
     supergraphPath,
     baseEnv,
-    subgraphsPid: subgraphs.process.pid,
+    subgraphs,
     signal: abort.signal,
   };
   const results: GatewayResult[] = [];
@@ -122,6 +134,7 @@ async function main(): Promise<void> {
 
 async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<GatewayResult> {
   const { options, signal } = context;
+  await waitForQuietMachine(options.quietWaitS, signal);
   const port = await findFreePort();
   const launch = {
     port,
@@ -129,6 +142,7 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
     workDir: await mkdtemp(join(context.workDir, `${spec.id}-`)),
     adminToken: randomBytes(24).toString('base64url'),
   };
+  await spec.prepare?.(launch);
   const args = spec.nodeArgs(launch);
   progress(`${spec.label}: starting on port ${port}`);
   const gateway = spawnManaged(spec.label, process.execPath, args, {
@@ -142,7 +156,9 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
 
     // A benchmark of wrong answers is worthless: check this gateway's answer, and that it is the
     // same as the first gateway's, before putting any load on it.
+    const countsBeforeCheck = await context.subgraphs.requestCounts();
     const response = await sendBenchQuery(url);
+    const checkCalls = countDelta(countsBeforeCheck, await context.subgraphs.requestCounts());
     assertGoodResponse(spec.label, response);
     if (context.reference) {
       const differences = diffJson(context.reference.response.body, response.body);
@@ -164,11 +180,14 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
         : undefined;
 
     progress(`${spec.label}: measuring for ${options.durationS} s with ${options.connections} connections`);
+    // Requests still in flight from the warm-up would otherwise be counted against the load.
+    const countsBeforeLoad = await settledRequestCounts(context.subgraphs);
     const cpuBefore = {
       gateway: readCpuS(gateway.pid),
-      subgraphs: readCpuS(context.subgraphsPid),
+      subgraphs: readCpuS(context.subgraphs.process.pid),
       self: process.cpuUsage(),
       machine: readMachineBusyCpuS(),
+      processes: readAllCpuS(),
     };
     const startedAt = performance.now();
     const load = await runLoad({ url, connections: options.connections, durationS: options.durationS, expected: response, signal });
@@ -178,7 +197,7 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
     }
     const cpuS = {
       gateway: readCpuS(gateway.pid) - cpuBefore.gateway,
-      subgraphs: readCpuS(context.subgraphsPid) - cpuBefore.subgraphs,
+      subgraphs: readCpuS(context.subgraphs.process.pid) - cpuBefore.subgraphs,
       loadGenerator: sumCpuUs(process.cpuUsage(cpuBefore.self)) / 1e6,
       machine: readMachineBusyCpuS() - cpuBefore.machine,
     };
@@ -189,7 +208,10 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
       loadGenerator: percentOf(cpuS.loadGenerator),
       other: percentOf(cpuS.machine - cpuS.gateway - cpuS.subgraphs - cpuS.loadGenerator),
     };
+    const ownPids = new Set([gateway.pid, context.subgraphs.process.pid, process.pid, process.ppid]);
+    const otherCpuUsers = topCpuUsers(cpuBefore.processes, readAllCpuS(), ownPids);
     const { peakRssMb, maxSampledRssMb } = memory.stop();
+    const loadCalls = countDelta(countsBeforeLoad, await settledRequestCounts(context.subgraphs));
     // Checked after the load, when workers would be doing the work the numbers above leave out.
     const workers = childPids(gateway.pid);
     if (workers.length) progress(`${spec.label}: warning, child processes ${workers.join(', ')} are not in its RSS/CPU`);
@@ -203,6 +225,13 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
       load,
       memory: { peakRssMb, maxSampledRssMb, idleRssMb },
       cpuPercent,
+      otherCpuUsers,
+      subgraphRequests: {
+        singleQuery: checkCalls,
+        duringLoad: loadCalls,
+        // Divided by requests sent: those cut off at the end reached the subgraphs too.
+        perRequestDuringLoad: sumValues(loadCalls) / load.sentRequests,
+      },
       warmup: { totalRequests: warmup?.totalRequests ?? 0, errors: warmup?.errors.total ?? 0 },
     };
   } finally {
@@ -223,11 +252,44 @@ function childBaseEnv(): Record<string, string> {
   return { ...Object.fromEntries(inherited), NODE_ENV: 'production' };
 }
 
+/**
+ * Waits, up to `maxWaitS`, until the machine is idle: the bench itself is idle between gateways, so
+ * any CPU use now is someone else's, and it would be in the next measurement too.
+ */
+async function waitForQuietMachine(maxWaitS: number, signal: AbortSignal): Promise<void> {
+  const startedAt = performance.now();
+  let busyPercent = await measureMachineCpuPercent(1_000);
+  if (busyPercent <= disturbingOtherCpuPercent) return;
+  progress(`other processes are using ${busyPercent.toFixed(0)}% CPU; waiting up to ${maxWaitS} s for them to finish`);
+  while (busyPercent > disturbingOtherCpuPercent && (performance.now() - startedAt) / 1_000 < maxWaitS && !signal.aborted) {
+    busyPercent = await measureMachineCpuPercent(1_000);
+  }
+  if (busyPercent > disturbingOtherCpuPercent) {
+    progress(`warning: still ${busyPercent.toFixed(0)}% CPU in use by others; going ahead, expect noisy numbers`);
+  }
+}
+
 /** CPU used by the whole machine over `windowMs`, in % of one core (200 = both cores of two). */
 async function measureMachineCpuPercent(windowMs: number): Promise<number> {
   const before = readMachineBusyCpuS();
   await sleep(windowMs);
   return ((readMachineBusyCpuS() - before) / (windowMs / 1_000)) * 100;
+}
+
+/** Subgraph request counts once they stop changing: the gateway has finished what it was sent. */
+async function settledRequestCounts(subgraphs: RunningSubgraphs, { intervalMs = 100, timeoutMs = 5_000 } = {}) {
+  const startedAt = performance.now();
+  let previous = await subgraphs.requestCounts();
+  for (;;) {
+    await sleep(intervalMs);
+    const current = await subgraphs.requestCounts();
+    if (sumValues(current) === sumValues(previous) || performance.now() - startedAt > timeoutMs) return current;
+    previous = current;
+  }
+}
+
+function countDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([name, count]) => [name, count - (before[name] ?? 0)]));
 }
 
 function sumCpuUs({ user, system }: NodeJS.CpuUsage): number {

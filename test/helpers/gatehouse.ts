@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { configSchema, toGatehouseConfig } from '../../src/config/schema.js';
 import { createGatehouse, type Gatehouse } from '../../src/gatehouse.js';
 import { createLogger } from '../../src/log.js';
@@ -65,10 +66,20 @@ export const REGISTER_BACKEND = /* GraphQL */ `
   }
 `;
 
+/**
+ * A new, migrated embedded data dir. Creating a PGlite cluster costs seconds; copying the one
+ * `test/global-setup.ts` created costs milliseconds, and each test still gets its own.
+ */
+export async function freshDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
+  await cp(inject('templateDataDir'), dir, { recursive: true });
+  return dir;
+}
+
 /** Starts Gatehouse in this process on 127.0.0.1:0 with its own data dir and registers `backends`. */
 export async function startGatehouse({ backends = [], env = {}, dataDir }: StartGatehouseOptions = {}): Promise<RunningGatehouse> {
   const ownDataDir = dataDir === undefined;
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'gatehouse-test-')));
+  const dir = dataDir ?? (await freshDataDir());
   const config = toGatehouseConfig(
     configSchema.parse({
       PORT: '0',
