@@ -8,6 +8,10 @@ import type { GraphQLError } from 'graphql';
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   COMPOSITION_FAILED: 'COMPOSITION_FAILED',
@@ -45,6 +49,53 @@ export function unauthenticated(message = 'Missing or invalid credentials.'): Gr
 
 export function forbidden(message: string, options?: ErrorOptions): GraphQLError {
   return gatehouseError(ErrorCode.FORBIDDEN, message, { http: { status: 403 } }, options);
+}
+
+export interface RateLimitDetails {
+  /** Budget of the window or quota period (cost points or requests). */
+  limit: number;
+  /** When enough budget is back for this request. */
+  resetAt: Date;
+  /** Seconds until `resetAt`, rounded up: the `Retry-After` header. */
+  retryAfterSeconds: number;
+}
+
+function tooManyRequests(code: ErrorCode, message: string, { limit, resetAt, retryAfterSeconds }: RateLimitDetails): GraphQLError {
+  return gatehouseError(code, message, {
+    limit,
+    resetAt: resetAt.toISOString(),
+    http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
+  });
+}
+
+/** The consumer's rate-limit window has no room for this request's cost. */
+export function rateLimited(details: RateLimitDetails): GraphQLError {
+  return tooManyRequests(ErrorCode.RATE_LIMITED, `Rate limit exceeded: retry in ${details.retryAfterSeconds} s.`, details);
+}
+
+/** The consumer's daily or monthly quota is used up. */
+export function quotaExceeded(period: 'day' | 'month', details: RateLimitDetails): GraphQLError {
+  return tooManyRequests(ErrorCode.QUOTA_EXCEEDED, `The ${period}ly quota of your plan is used up.`, details);
+}
+
+/**
+ * A document over one of the static limits (cost, depth, aliases, tokens…),
+ * refused before anything is sent to a backend.
+ */
+export function queryTooComplex(limitName: string, actual: number, max: number): GraphQLError {
+  return gatehouseError(
+    ErrorCode.QUERY_TOO_COMPLEX,
+    `The operation's ${limitName} is ${actual}, above the limit of ${max}.`,
+    { limit: limitName, [limitName]: actual, max, http: { status: 400 } },
+  );
+}
+
+export function persistedQueryNotFound(): GraphQLError {
+  return gatehouseError(
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+    'This plan only accepts trusted documents, and no document with this hash is registered.',
+    { http: { status: 400 } },
+  );
 }
 
 /** Admin input that fails its schema or a rule; `field` names the input path, e.g. `input.url`. */

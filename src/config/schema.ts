@@ -34,8 +34,47 @@ export const configSchema = z
     GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveMs.default(15_000),
     GATEHOUSE_GRAPHIQL: booleanString.default(true),
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: z.string().optional(),
+
+    // Consumers and authentication (request path)
+    /** Header carrying a consumer's API key. */
+    GATEHOUSE_API_KEY_HEADER: z.string().regex(/^[a-z0-9-]{1,64}$/, 'a lower-case header name').default('x-api-key'),
+    /** How long a key lookup is cached: a revocation takes effect within this delay. */
+    GATEHOUSE_API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+    /** Name of the plan for requests without credentials; unset means credentials are required. */
+    GATEHOUSE_ANONYMOUS_PLAN: z.string().min(1).optional(),
+    GATEHOUSE_JWT_JWKS_URL: z.string().url().optional(),
+    /** PEM public key (RS256/ES256/EdDSA) when there is no JWKS endpoint. */
+    GATEHOUSE_JWT_PUBLIC_KEY: z.string().min(1).optional(),
+    GATEHOUSE_JWT_ISSUER: z.string().min(1).optional(),
+    GATEHOUSE_JWT_AUDIENCE: z.string().min(1).optional(),
+    GATEHOUSE_JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(30),
+    /** Claim whose value is the consumer's name. */
+    GATEHOUSE_JWT_CONSUMER_CLAIM: z.string().min(1).default('sub'),
+    /** Claim holding the scopes (space-separated string or array). */
+    GATEHOUSE_JWT_SCOPES_CLAIM: z.string().min(1).default('scope'),
+
+    // Cost, rate limits and hard limits (request path)
+    /** Add `extensions.cost` to every response (clients can also ask with `x-gatehouse-cost: true`). */
+    GATEHOUSE_EXPOSE_COST: booleanString.default(false),
+    /** List size assumed when a list field has no slicing argument or @listSize. */
+    GATEHOUSE_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(10_000).default(10),
+    GATEHOUSE_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(2_000_000),
+    GATEHOUSE_MAX_TOKENS: z.coerce.number().int().min(10).default(15_000),
+    GATEHOUSE_MAX_DEPTH: z.coerce.number().int().min(1).default(32),
+    GATEHOUSE_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+    GATEHOUSE_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(50),
+    GATEHOUSE_MAX_FIELDS_PER_SELECTION: z.coerce.number().int().min(1).default(200),
+    GATEHOUSE_MAX_BATCH_OPERATIONS: z.coerce.number().int().min(1).default(10),
+    GATEHOUSE_MAX_GET_QUERY_BYTES: z.coerce.number().int().min(256).default(8_192),
   })
   .superRefine((config, ctx) => {
+    if (config.GATEHOUSE_JWT_JWKS_URL && config.GATEHOUSE_JWT_PUBLIC_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GATEHOUSE_JWT_PUBLIC_KEY'],
+        message: 'set either GATEHOUSE_JWT_JWKS_URL or GATEHOUSE_JWT_PUBLIC_KEY, not both',
+      });
+    }
     if (config.GATEHOUSE_SUPERGRAPH && config.GATEHOUSE_DATABASE_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -61,6 +100,39 @@ export interface GatehouseConfig {
   documentCacheSize: number;
   shutdownTimeoutMs: number;
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
+  auth: AuthConfig;
+  limits: LimitsConfig;
+}
+
+export interface AuthConfig {
+  apiKeyHeader: string;
+  apiKeyCacheTtlMs: number;
+  /** Plan name for anonymous requests; undefined: credentials required. */
+  anonymousPlan: string | undefined;
+  /** Undefined when JWTs are not accepted. */
+  jwt:
+    | {
+        key: { jwksUrl: string } | { publicKeyPem: string };
+        issuer: string | undefined;
+        audience: string | undefined;
+        clockSkewSeconds: number;
+        consumerClaim: string;
+        scopesClaim: string;
+      }
+    | undefined;
+}
+
+export interface LimitsConfig {
+  exposeCost: boolean;
+  defaultListSize: number;
+  maxBodyBytes: number;
+  maxTokens: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxFieldsPerSelection: number;
+  maxBatchOperations: number;
+  maxGetQueryBytes: number;
 }
 
 export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
@@ -80,5 +152,35 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
     documentCacheSize: raw.GATEHOUSE_DOCUMENT_CACHE_SIZE,
     shutdownTimeoutMs: raw.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
     graphiql: { enabled: raw.GATEHOUSE_GRAPHIQL, defaultQuery: raw.GATEHOUSE_GRAPHIQL_DEFAULT_QUERY },
+    auth: {
+      apiKeyHeader: raw.GATEHOUSE_API_KEY_HEADER,
+      apiKeyCacheTtlMs: raw.GATEHOUSE_API_KEY_CACHE_TTL_MS,
+      anonymousPlan: raw.GATEHOUSE_ANONYMOUS_PLAN,
+      jwt:
+        raw.GATEHOUSE_JWT_JWKS_URL || raw.GATEHOUSE_JWT_PUBLIC_KEY
+          ? {
+              key: raw.GATEHOUSE_JWT_JWKS_URL
+                ? { jwksUrl: raw.GATEHOUSE_JWT_JWKS_URL }
+                : { publicKeyPem: raw.GATEHOUSE_JWT_PUBLIC_KEY! },
+              issuer: raw.GATEHOUSE_JWT_ISSUER,
+              audience: raw.GATEHOUSE_JWT_AUDIENCE,
+              clockSkewSeconds: raw.GATEHOUSE_JWT_CLOCK_SKEW_S,
+              consumerClaim: raw.GATEHOUSE_JWT_CONSUMER_CLAIM,
+              scopesClaim: raw.GATEHOUSE_JWT_SCOPES_CLAIM,
+            }
+          : undefined,
+    },
+    limits: {
+      exposeCost: raw.GATEHOUSE_EXPOSE_COST,
+      defaultListSize: raw.GATEHOUSE_DEFAULT_LIST_SIZE,
+      maxBodyBytes: raw.GATEHOUSE_MAX_BODY_BYTES,
+      maxTokens: raw.GATEHOUSE_MAX_TOKENS,
+      maxDepth: raw.GATEHOUSE_MAX_DEPTH,
+      maxAliases: raw.GATEHOUSE_MAX_ALIASES,
+      maxDirectives: raw.GATEHOUSE_MAX_DIRECTIVES,
+      maxFieldsPerSelection: raw.GATEHOUSE_MAX_FIELDS_PER_SELECTION,
+      maxBatchOperations: raw.GATEHOUSE_MAX_BATCH_OPERATIONS,
+      maxGetQueryBytes: raw.GATEHOUSE_MAX_GET_QUERY_BYTES,
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from '../log.js';
+import type { PlanRecord } from '../store/types.js';
 
 /** Server context handed to Yoga by the HTTP layer. */
 export interface ServerContext {
@@ -8,5 +9,24 @@ export interface ServerContext {
   log: Logger;
 }
 
-/** The one context shape of the request path. Plugins that add to it declare their fields here. */
-export type GatehouseContext = YogaInitialContext & ServerContext;
+/** Who is calling, as established by the authentication plugins. */
+export interface ConsumerIdentity {
+  /** Null for anonymous requests. */
+  consumerId: string | null;
+  /** Consumer name, or `anonymous`. Used in logs, metrics and limiter keys. */
+  name: string;
+  via: 'api-key' | 'jwt' | 'anonymous';
+  plan: PlanRecord;
+  /** Scopes granted (from the JWT; API keys carry none). */
+  scopes: readonly string[];
+}
+
+/**
+ * The one context shape of the request path. Plugins that add to it declare
+ * their fields here: `consumer` is set by the authentication plugins before
+ * any cost, limit or authorization plugin runs.
+ */
+export type GatehouseContext = YogaInitialContext &
+  ServerContext & {
+    consumer?: ConsumerIdentity;
+  };

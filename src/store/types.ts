@@ -83,3 +83,81 @@ export type StoreConfig =
       /** PostgreSQL schema holding Gatehouse's tables (tests use one per test). @default 'gatehouse' */
       schema?: string;
     };
+
+// ─── API management: plans, consumers, keys, trusted documents ───────────────────────────────
+
+export type QuotaPeriod = 'DAY' | 'MONTH';
+
+/** What a consumer may do. Every limit is optional: `null` means "no limit". */
+export interface PlanRecord {
+  id: string;
+  /** Unique, `^[a-z][a-z0-9_-]{0,62}$`. */
+  name: string;
+  /** Cost points admitted per window (GCRA / token bucket). */
+  rateLimitPoints: number | null;
+  rateLimitWindowSeconds: number;
+  quotaPeriod: QuotaPeriod;
+  /** Cost points per quota period. */
+  quotaCostPoints: number | null;
+  /** Requests per quota period. */
+  quotaRequests: number | null;
+  /** Highest static cost of one operation. */
+  maxCost: number | null;
+  /** Deepest selection nesting of one operation. */
+  maxDepth: number | null;
+  introspectionAllowed: boolean;
+  /** Only documents registered as trusted documents are accepted. */
+  trustedDocumentsOnly: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type PlanInput = Omit<PlanRecord, 'id' | 'createdAt' | 'updatedAt'>;
+
+export interface ConsumerRecord {
+  id: string;
+  /** Unique, `^[a-z0-9][a-z0-9._-]{0,127}$` (also what a JWT claim maps to). */
+  name: string;
+  planId: string;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ConsumerInput = Omit<ConsumerRecord, 'id' | 'createdAt' | 'updatedAt'>;
+
+export interface ApiKeyRecord {
+  id: string;
+  consumerId: string;
+  /** Shown to admins and in logs to tell keys apart, e.g. `gh_live_ab12cd34`. Never the secret. */
+  prefix: string;
+  /** SHA-256 (hex) of the whole key; the plaintext is never stored. */
+  keyHash: string;
+  label: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export type ApiKeyInput = Omit<ApiKeyRecord, 'id' | 'createdAt' | 'revokedAt'>;
+
+/** What authentication needs in one query: the key, its consumer and the consumer's plan. */
+export interface KeyOwner {
+  key: ApiKeyRecord;
+  consumer: ConsumerRecord;
+  plan: PlanRecord;
+}
+
+export interface TrustedDocumentRecord {
+  /** `sha256:<hex>` of the document text, as Hive and Apollo persisted documents use. */
+  hash: string;
+  document: string;
+  createdAt: Date;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` to get the next page; null on the last page. */
+  endCursor: string | null;
+  totalCount: number;
+}
