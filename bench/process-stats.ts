@@ -76,7 +76,7 @@ export function topCpuUsers(before: Map<number, number>, after: Map<number, numb
     .map(({ pid, usedS }) => `${commandLine(pid)} (pid ${pid}): ${usedS.toFixed(1)} s`);
 }
 
-function commandLine(pid: number): string {
+export function commandLine(pid: number): string {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
     const command = args || readFileSync(`/proc/${pid}/comm`, 'utf8').trim();

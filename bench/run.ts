@@ -12,6 +12,7 @@ import { assertGoodResponse, benchQuery, diffJson, runLoad, sendBenchQuery, type
 import { readBenchOptions, type BenchOptions } from './options.js';
 import {
   childPids,
+  commandLine,
   readAllCpuS,
   readCpuS,
   readMachineBusyCpuS,
@@ -214,7 +215,8 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
     const loadCalls = countDelta(countsBeforeLoad, await settledRequestCounts(context.subgraphs));
     // Checked after the load, when workers would be doing the work the numbers above leave out.
     const workers = childPids(gateway.pid);
-    if (workers.length) progress(`${spec.label}: warning, child processes ${workers.join(', ')} are not in its RSS/CPU`);
+    // (tsx starts an esbuild service when it has to transform a file it has not cached; that one is idle.)
+    for (const pid of workers) progress(`${spec.label}: note, child process not in its RSS/CPU: ${commandLine(pid)} (pid ${pid})`);
     progress(`${spec.label}: ${load.requestsPerS.mean.toFixed(1)} req/s, p99 ${load.latencyMs.p99} ms, ${load.errors.total} errors`);
     return {
       id: spec.id,

@@ -13,6 +13,10 @@ import type { Store, StoreConfig } from './types.js';
 
 export type EmbeddedStoreConfig = Omit<Extract<StoreConfig, { engine: 'embedded' }>, 'engine'>;
 
+// The registry is a few rows: PostgreSQL's default 128 MB of shared buffers only cost memory
+// (RSS 289 MB → 148 MB measured on open).
+const SMALL_FOOTPRINT = ['shared_buffers=8MB', 'wal_buffers=1MB', 'work_mem=1MB', 'maintenance_work_mem=8MB'];
+
 /**
  * PostgreSQL (PGlite, in WASM) in `<dataDir>/pg`. Leaving the rest of
  * `dataDir` free lets other state (and the lock file) sit beside it.
@@ -36,7 +40,7 @@ export async function openEmbeddedStore({ dataDir }: EmbeddedStoreConfig): Promi
   });
   try {
     const db = await attempt(what, async () => {
-      const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pg') });
+      const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pg'), postgresqlconf: SMALL_FOOTPRINT });
       return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     });
     try {

@@ -18,6 +18,17 @@ export interface SubgraphExecutorOptions {
   /** Connection pool that re-checks every resolved address (SSRF guard). */
   dispatcher: Dispatcher;
   log: Logger;
+  /**
+   * Identical queries to this subgraph that are in flight at the same time share one
+   * request (Apollo Router's `deduplicate_query`, Hive Gateway's default). Mutations never do.
+   * @default true
+   */
+  deduplicate?: boolean;
+}
+
+interface RawResponse {
+  statusCode: number;
+  text: string;
 }
 
 // Delegation reuses document objects for the same plan, so printing once per
@@ -32,9 +43,33 @@ const ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
  * `buildHTTPExecutor` here because its errors quote the response body, which
  * may hold internals the client must not see.
  */
-export function createSubgraphExecutor(endpoint: SubgraphEndpoint, { dispatcher, log }: SubgraphExecutorOptions): Executor {
+export function createSubgraphExecutor(
+  endpoint: SubgraphEndpoint,
+  { dispatcher, log, deduplicate = true }: SubgraphExecutorOptions,
+): Executor {
   const backendLog = log.child({ backend: endpoint.name });
   const headers = { ...endpoint.headers, 'content-type': 'application/json', accept: ACCEPT };
+  // Keyed by the request body: headers are the backend's own, the same for every request.
+  const inFlight = new Map<string, Promise<RawResponse>>();
+
+  async function send(body: string): Promise<RawResponse> {
+    const signal = AbortSignal.timeout(endpoint.timeoutMs);
+    try {
+      const response = await request(endpoint.url, { method: 'POST', headers, body, dispatcher, signal });
+      return { statusCode: response.statusCode, text: await response.body.text() };
+    } catch (error) {
+      throw classifyTransportError(error, endpoint, signal, backendLog);
+    }
+  }
+
+  function sendShared(body: string): Promise<RawResponse> {
+    let shared = inFlight.get(body);
+    if (!shared) {
+      shared = send(body).finally(() => inFlight.delete(body));
+      inFlight.set(body, shared);
+    }
+    return shared;
+  }
 
   return async function executeOnSubgraph(executionRequest: ExecutionRequest): Promise<ExecutionResult> {
     const body = JSON.stringify({
@@ -42,17 +77,14 @@ export function createSubgraphExecutor(endpoint: SubgraphEndpoint, { dispatcher,
       variables: executionRequest.variables,
       operationName: executionRequest.operationName,
     });
-    const signal = AbortSignal.timeout(endpoint.timeoutMs);
-    let statusCode: number;
-    let text: string;
+    let raw: RawResponse;
     try {
-      const response = await request(endpoint.url, { method: 'POST', headers, body, dispatcher, signal });
-      statusCode = response.statusCode;
-      text = await response.body.text();
+      raw = deduplicate && executionRequest.operationType === 'query' ? await sendShared(body) : await send(body);
     } catch (error) {
-      return { errors: [classifyTransportError(error, endpoint, signal, backendLog)] };
+      return { errors: [error as GraphQLError] };
     }
-    return parseSubgraphResponse(statusCode, text, endpoint, backendLog);
+    // Parsed per caller: the stitching layer may change the result objects it is given.
+    return parseSubgraphResponse(raw.statusCode, raw.text, endpoint, backendLog);
   };
 }
 
