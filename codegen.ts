@@ -15,6 +15,12 @@ const config: CodegenConfig = {
         mappers: {
           Backend: '../../store/types.js#BackendRecord',
           SchemaVersion: '../../store/types.js#SchemaVersionRecord',
+          Plan: '../../store/types.js#PlanRecord',
+          Consumer: '../../store/types.js#ConsumerRecord',
+          ConsumerConnection: '../models.js#ConsumerPage',
+          ConsumerEdge: '../../store/types.js#ConsumerRecord',
+          ApiKey: '../../store/types.js#ApiKeyRecord',
+          TrustedDocument: '../../store/types.js#TrustedDocumentRecord',
         },
         useIndexSignature: false,
         maybeValue: 'T | null',

@@ -38,6 +38,21 @@ export interface GatewaySpec {
   cwd(launch: GatewayLaunch): string;
   readinessPath: string;
   graphqlPath: string;
+  /** Runs once the gateway is ready, before the correctness check (e.g. admin API set-up). */
+  afterReady?(baseUrl: string, launch: GatewayLaunch): Promise<void>;
+}
+
+/** The plan anonymous bench requests run on: no limits, so the gateway's own cost is measured. */
+const BENCH_PLAN = 'bench';
+
+async function createBenchPlan(baseUrl: string, { adminToken }: GatewayLaunch): Promise<void> {
+  const response = await fetch(`${baseUrl}/admin/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ query: `mutation { createPlan(input: { name: "${BENCH_PLAN}" }) { name } }` }),
+  });
+  const body = (await response.json()) as { errors?: Array<{ message: string }> };
+  if (body.errors) throw new Error(`Gatehouse: creating the bench plan failed: ${body.errors[0]?.message}`);
 }
 
 const require = createRequire(import.meta.url);
@@ -96,7 +111,9 @@ export function gatewaySpecs(repoRoot: string): Record<GatewayId, GatewaySpec> {
         GATEHOUSE_LOG_LEVEL: 'warn',
         GATEHOUSE_DATA_DIR: join(workDir, 'data'),
         GATEHOUSE_ADMIN_TOKEN: adminToken,
+        GATEHOUSE_ANONYMOUS_PLAN: BENCH_PLAN,
       }),
+      afterReady: createBenchPlan,
       // tsx resolves from the working directory.
       cwd: () => repoRoot,
       readinessPath: '/readyz',

@@ -153,6 +153,7 @@ async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<Gat
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
     const startupMs = await waitForHttpOk(`${baseUrl}${spec.readinessPath}`, gateway);
+    await spec.afterReady?.(baseUrl, launch);
     const url = `${baseUrl}${spec.graphqlPath}`;
 
     // A benchmark of wrong answers is worthless: check this gateway's answer, and that it is the

@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     GATEHOUSE_ALLOW_PRIVATE_BACKENDS: 'true',
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: DEMO_QUERY,
     GATEHOUSE_LOG_LEVEL: 'warn',
+    // GraphiQL works without a key: requests without credentials run on this plan (created below).
+    GATEHOUSE_ANONYMOUS_PLAN: 'demo',
     ...process.env,
     GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN,
   });
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
   const gatehouse = await createGatehouse(config, createLogger(config.logLevel));
   const url = await gatehouse.listen();
 
+  if (config.auth.anonymousPlan) await createPlanIfMissing(url, config.auth.anonymousPlan);
   for (const subgraph of subgraphs) await registerOrUpdate(url, subgraph.name, subgraph.url);
 
   console.log(`
@@ -63,6 +66,16 @@ Press Ctrl+C to stop.`);
   process.once('SIGTERM', () => void stop());
 }
 
+/** The anonymous plan of the demo: no limits (an earlier demo run may have created it). */
+async function createPlanIfMissing(url: string, name: string): Promise<void> {
+  const created = await admin(url, 'mutation P($input: CreatePlanInput!) { createPlan(input: $input) { name } }', {
+    input: { name, introspectionAllowed: true },
+  });
+  if (created.errors && created.errors[0]?.extensions?.code !== 'BAD_USER_INPUT') {
+    throw new Error(`creating plan ${name}: ${created.errors[0]?.message}`);
+  }
+}
+
 /** Registers a subgraph, or refreshes its URL and SDL if an earlier demo run registered it. */
 async function registerOrUpdate(url: string, name: string, subgraphUrl: string): Promise<void> {
   const register = await admin(url, 'mutation R($input: RegisterBackendInput!) { registerBackend(input: $input) { schema { version } } }', {
@@ -76,13 +89,17 @@ async function registerOrUpdate(url: string, name: string, subgraphUrl: string):
   if (update.errors) throw new Error(`updating ${name}: ${update.errors[0]?.message}`);
 }
 
-async function admin(url: string, query: string, variables: Record<string, unknown>): Promise<{ errors?: Array<{ message: string }> }> {
+async function admin(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
   const response = await fetch(`${url}/admin/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { errors?: Array<{ message: string }> };
+  return (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
 }
 
 main().catch((error: unknown) => {

@@ -41,14 +41,24 @@ function gatehouseError(
   });
 }
 
-export function unauthenticated(message = 'Missing or invalid credentials.'): GraphQLError {
+/** `challenge` is the `WWW-Authenticate` value: the schemes (and parameters) the endpoint accepts. */
+export function unauthenticated(message = 'Missing or invalid credentials.', challenge = 'Bearer'): GraphQLError {
   return gatehouseError(ErrorCode.UNAUTHENTICATED, message, {
-    http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+    http: { status: 401, headers: { 'WWW-Authenticate': challenge } },
   });
 }
 
 export function forbidden(message: string, options?: ErrorOptions): GraphQLError {
   return gatehouseError(ErrorCode.FORBIDDEN, message, { http: { status: 403 } }, options);
+}
+
+/**
+ * A field the caller may not see (`@authenticated`, `@requiresScopes`): a field error at `path`
+ * next to the data the caller may see, so no HTTP status (an `http.status` would turn the whole
+ * response into a 403).
+ */
+export function forbiddenField(message: string, path: ReadonlyArray<string | number>): GraphQLError {
+  return gatehouseError(ErrorCode.FORBIDDEN, message, {}, { path });
 }
 
 export interface RateLimitDetails {
@@ -90,11 +100,27 @@ export function queryTooComplex(limitName: string, actual: number, max: number):
   );
 }
 
-export function persistedQueryNotFound(): GraphQLError {
-  return gatehouseError(
-    ErrorCode.PERSISTED_QUERY_NOT_FOUND,
-    'This plan only accepts trusted documents, and no document with this hash is registered.',
-    { http: { status: 400 } },
+export function persistedQueryNotFound(
+  message = 'This plan only accepts trusted documents, and no document with this hash is registered.',
+): GraphQLError {
+  return gatehouseError(ErrorCode.PERSISTED_QUERY_NOT_FOUND, message, { http: { status: 400 } });
+}
+
+/**
+ * An operation the cost analysis can't accept, e.g. two slicing arguments where
+ * `@listSize(requireOneSlicingArgument: true)` allows one. Yoga's own code, as
+ * for any other invalid operation.
+ */
+export function invalidOperation(message: string): GraphQLError {
+  return createGraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+}
+
+/** A request a browser could have sent cross-site without a preflight (Apollo's CSRF rule); Yoga's own code. */
+export function csrfRefused(headerNames: string): GraphQLError {
+  return createGraphQLError(
+    'This request has been blocked as a potential cross-site request forgery (CSRF): send it with ' +
+      `a Content-Type other than application/x-www-form-urlencoded, multipart/form-data or text/plain, or with one of the headers ${headerNames}.`,
+    { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
   );
 }
 

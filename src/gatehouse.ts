@@ -25,8 +25,13 @@ export interface Gatehouse {
   pollSupergraph?: () => Promise<void>;
 }
 
+export interface GatehouseOptions {
+  /** Clock of rate limits and quotas, in ms since the epoch (tests inject one). @default Date.now */
+  now?: () => number;
+}
+
 /** Wires config → store → graph → servers. Nothing here handles a request itself. */
-export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Logger): Promise<Gatehouse> {
+export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Logger, { now }: GatehouseOptions = {}): Promise<Gatehouse> {
   const store = await openStore(config.store);
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
@@ -47,7 +52,17 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
     throw error;
   }
 
-  const graphql = createRequestPath({ served, log, graphiql: config.graphiql, documentCacheSize: config.documentCacheSize });
+  const graphql = createRequestPath({
+    served,
+    log,
+    graphiql: config.graphiql,
+    documentCacheSize: config.documentCacheSize,
+    store,
+    auth: config.auth,
+    limits: config.limits,
+    getTrustedDocument: async (hash) => (await store.getTrustedDocument(hash))?.document,
+    now,
+  });
   const admin = createAdminServer({
     token,
     graphiql: config.graphiql.enabled,

@@ -52,7 +52,7 @@ export function createHttpServer({ graphql, admin, served, log }: HttpRoutes): G
       }
     }
     const requestId = requestIdFrom(req.headers);
-    const context: ServerContext = { requestId, log: log.child({ requestId }) };
+    const context: ServerContext = { requestId, log: log.child({ requestId }), clientAddress: req.socket.remoteAddress };
     if (path === '/graphql') return void graphql(req, res, context);
     if (path === '/admin/graphql') return void admin(req, res, context);
     sendJson(res, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });

@@ -60,11 +60,12 @@ const updateBackendInput = z
   });
 
 /** Parses with `schema`, or throws BAD_USER_INPUT naming the first bad field (`input.headers.0.name`). */
-function parseInput<T>(schema: z.ZodType<T>, value: unknown, root: string): T {
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, root: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const field = [root, ...issue.path.map(String)].join('.');
+  // An empty root names arguments directly (`first`) rather than an input object's fields.
+  const field = [root, ...issue.path.map(String)].filter(Boolean).join('.');
   throw badUserInput(field, issue.message);
 }
 

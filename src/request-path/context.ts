@@ -7,6 +7,8 @@ export interface ServerContext {
   /** Set when the request arrives: every log line of the request carries it. */
   requestId: string;
   log: Logger;
+  /** Peer address of the connection (no forwarding header is trusted): the budget key of anonymous callers. */
+  clientAddress?: string;
 }
 
 /** Who is calling, as established by the authentication plugins. */

@@ -1,10 +1,22 @@
 import { createLRUCache, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { DocumentNode } from 'graphql';
+import type { AuthConfig, LimitsConfig } from '../config/schema.js';
 import { schemaUnavailable } from '../errors.js';
 import type { ServedGraph } from '../graph/generation.js';
 import type { Logger } from '../log.js';
 import { maskUnexpectedErrors } from './mask-error.js';
 import type { ServerContext } from './context.js';
+import { costDirectiveNamesFromSupergraph, DEFAULT_COST_DIRECTIVE_NAMES } from './cost/cost-directives.js';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
+import { useDocumentLimits } from './plugins/use-document-limits.js';
+import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
+import { useQueryCost } from './plugins/use-query-cost.js';
+import { useRateLimit } from './plugins/use-rate-limit.js';
+import { useRequestLimits } from './plugins/use-request-limits.js';
+import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import type { ConsumerLookupStore } from './plugins/consumer-auth/consumer-resolver.js';
+import { useConsumerAuth } from './plugins/use-consumer-auth.js';
+import { useFieldAuthorization } from './plugins/use-field-authorization.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useVariableErrorCodes } from './plugins/use-variable-error-codes.js';
 import { yogaLogger } from './yoga-logger.js';
@@ -15,17 +27,38 @@ export interface RequestPathOptions {
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
   /** Parsed documents kept; validation results are cached per (schema, document). @default 1000 */
   documentCacheSize: number;
+  /** Keys, consumers and plans, read by authentication (behind its own short cache). */
+  store: ConsumerLookupStore;
+  auth: AuthConfig;
+  limits: LimitsConfig;
+  /** The registered trusted document with this `sha256:<hex>` hash (behind an LRU). */
+  getTrustedDocument: (hash: string) => Promise<string | undefined>;
+  /** Clock of rate limits and quotas, in ms since the epoch. @default Date.now */
+  now?: () => number;
 }
 
 export type RequestPathServer = YogaServerInstance<ServerContext, object>;
 
 /** `/graphql`: the consumers' endpoint, serving whatever generation is current when a request starts. */
-export function createRequestPath({ served, log, graphiql, documentCacheSize }: RequestPathOptions): RequestPathServer {
+export function createRequestPath({
+  served,
+  log,
+  graphiql,
+  documentCacheSize,
+  store,
+  auth,
+  limits,
+  getTrustedDocument,
+  now,
+}: RequestPathOptions): RequestPathServer {
   return createYoga<ServerContext, object>({
     graphqlEndpoint: '/graphql',
     // Resolved once per request: a request keeps its generation even if a swap happens mid-flight.
     schema: () => served.current?.schema ?? Promise.reject(schemaUnavailable()),
-    graphiql: graphiql.enabled ? { title: 'Gatehouse', defaultQuery: graphiql.defaultQuery } : false,
+    graphiql: graphiql.enabled
+      ? // The key header is prefilled empty so users see where their key goes (an empty header counts as absent).
+        { title: 'Gatehouse', defaultQuery: graphiql.defaultQuery, headers: JSON.stringify({ [auth.apiKeyHeader]: '' }, null, 2) }
+      : false,
     landingPage: false,
     logging: yogaLogger(log),
     // Parse once per query text; validation results hang off the schema, so they die with its generation.
@@ -35,6 +68,46 @@ export function createRequestPath({ served, log, graphiql, documentCacheSize }: 
       validationCache: true,
     },
     maskedErrors: { maskError: maskUnexpectedErrors },
-    plugins: [useRequestId(), useVariableErrorCodes()],
+    // Yoga's own limits stay as a backstop; useRequestLimits refuses first, with QUERY_TOO_COMPLEX.
+    batching: { limit: limits.maxBatchOperations },
+    maxRequestBodySize: limits.maxBodyBytes,
+    // Hive's persisted-document requests name the document in `documentId`.
+    extraParamNames: ['documentId'],
+    plugins: [
+      useRequestId(),
+      // Authentication first. It runs in onRequestParse, before the body is read or parsed, so a
+      // request without valid credentials costs no parsing and no limit budget; every later plugin
+      // (cost, rate limits, field authorization) relies on `context.consumer` being set.
+      useConsumerAuth({ store, ...auth, now }),
+      // Refuses what a browser could send cross-site without a CORS preflight, before the body is read.
+      useCsrfPrevention(),
+      // Body size, GET query length and batch size need no consumer and no document: checked in
+      // onRequestParse, where the body limit wraps whichever request parser Yoga picked.
+      useRequestLimits(limits),
+      // onParams: after authentication (the plan says whether only trusted documents are allowed)
+      // and before parsing, so an untrusted text is never parsed; an id is swapped for its text here.
+      useTrustedDocuments({ getDocument: getTrustedDocument }),
+      // Tokens while parsing; depth, aliases, directives and width right after parsing, before
+      // validation (its overlapping-fields check is quadratic in aliases); the plan's depth at onExecute.
+      useDocumentLimits(limits),
+      // onExecute, before field authorization: introspection isn't governed by it, and is refused whole.
+      useIntrospectionPolicy(),
+      // Removes the fields the consumer may not see from the document in onExecute, before any
+      // plugin that prices or caches the document executed, and before anything reaches a backend.
+      useFieldAuthorization(),
+      // After field authorization, so it prices the operation that will run; the plan's maxCost.
+      useQueryCost({
+        defaultListSize: limits.defaultListSize,
+        exposeCost: limits.exposeCost,
+        // The stitched schema keeps @cost/@listSize but not the supergraph's @link naming them.
+        directiveNames: (schema) => {
+          const current = served.current;
+          return current?.schema === schema ? costDirectiveNamesFromSupergraph(current.supergraphSdl) : DEFAULT_COST_DIRECTIVE_NAMES;
+        },
+      }),
+      // After the cost: it spends the admitted cost, and a refused operation has spent nothing.
+      useRateLimit({ now }),
+      useVariableErrorCodes(),
+    ],
   });
 }

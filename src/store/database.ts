@@ -8,6 +8,10 @@ export interface Database {
   backends: BackendsTable;
   schema_versions: SchemaVersionsTable;
   settings: SettingsTable;
+  plans: PlansTable;
+  consumers: ConsumersTable;
+  api_keys: ApiKeysTable;
+  trusted_documents: TrustedDocumentsTable;
 }
 
 export interface BackendsTable {
@@ -35,4 +39,46 @@ export interface SchemaVersionsTable {
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+export interface PlansTable {
+  id: string;
+  name: string;
+  rate_limit_points: number | null;
+  rate_limit_window_seconds: number;
+  quota_period: string;
+  quota_cost_points: number | null;
+  quota_requests: number | null;
+  max_cost: number | null;
+  max_depth: number | null;
+  introspection_allowed: boolean;
+  trusted_documents_only: boolean;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ConsumersTable {
+  id: string;
+  name: string;
+  plan_id: string;
+  disabled: boolean;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  consumer_id: string;
+  prefix: string;
+  key_hash: string;
+  label: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface TrustedDocumentsTable {
+  hash: string;
+  document: string;
+  created_at: Generated<Date>;
 }

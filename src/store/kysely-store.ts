@@ -2,9 +2,20 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { AdvisoryLockKey } from './locks.js';
+import * as consumerQueries from './consumer-queries.js';
 import * as queries from './queries.js';
 import { attempt, StoreError } from './store-error.js';
-import type { RegistryTransaction, Store } from './types.js';
+import type {
+  ApiKeyInput,
+  ConsumerInput,
+  ConsumerPatch,
+  PlanInput,
+  PlanPatch,
+  RecordRef,
+  RegistryTransaction,
+  Store,
+  TrustedDocumentInput,
+} from './types.js';
 
 export interface KyselyStoreOptions {
   engine: Store['engine'];
@@ -71,6 +82,103 @@ class KyselyStore implements Store {
   setSettingIfAbsent(key: string, value: string) {
     return this.#run('setSettingIfAbsent', `set setting "${key}"`, () =>
       queries.setSettingIfAbsent(this.#db, key, value),
+    );
+  }
+
+  // ─── plans, consumers, keys, trusted documents: one autocommitted statement each ───
+
+  createPlan(plan: PlanInput) {
+    return this.#run('createPlan', `create plan "${plan.name}"`, () => consumerQueries.createPlan(this.#db, plan));
+  }
+
+  updatePlan(name: string, patch: PlanPatch) {
+    return this.#run('updatePlan', `update plan "${name}"`, () => consumerQueries.updatePlan(this.#db, name, patch));
+  }
+
+  getPlan(ref: RecordRef) {
+    return this.#run('getPlan', `read plan ${describeRef(ref)}`, () => consumerQueries.getPlan(this.#db, ref));
+  }
+
+  listPlans() {
+    return this.#run('listPlans', 'list the plans', () => consumerQueries.listPlans(this.#db));
+  }
+
+  deletePlan(name: string) {
+    return this.#run('deletePlan', `delete plan "${name}"`, () => consumerQueries.deletePlan(this.#db, name));
+  }
+
+  createConsumer(consumer: ConsumerInput) {
+    return this.#run('createConsumer', `create consumer "${consumer.name}"`, () =>
+      consumerQueries.createConsumer(this.#db, consumer),
+    );
+  }
+
+  updateConsumer(name: string, patch: ConsumerPatch) {
+    return this.#run('updateConsumer', `update consumer "${name}"`, () =>
+      consumerQueries.updateConsumer(this.#db, name, patch),
+    );
+  }
+
+  getConsumer(ref: RecordRef) {
+    return this.#run('getConsumer', `read consumer ${describeRef(ref)}`, () => consumerQueries.getConsumer(this.#db, ref));
+  }
+
+  listConsumers(options: { first: number; after?: string | null }) {
+    return this.#run('listConsumers', 'list the consumers', () => consumerQueries.listConsumers(this.#db, options));
+  }
+
+  deleteConsumer(name: string) {
+    return this.#run('deleteConsumer', `delete consumer "${name}"`, () => consumerQueries.deleteConsumer(this.#db, name));
+  }
+
+  insertApiKey(key: ApiKeyInput) {
+    // The prefix, never the hash, names the key in messages.
+    return this.#run('insertApiKey', `save API key ${key.prefix}`, () => consumerQueries.insertApiKey(this.#db, key));
+  }
+
+  getApiKey(id: string) {
+    return this.#run('getApiKey', `read API key ${id}`, () => consumerQueries.getApiKey(this.#db, id));
+  }
+
+  listApiKeys(consumerId: string) {
+    return this.#run('listApiKeys', 'list API keys', () => consumerQueries.listApiKeys(this.#db, consumerId));
+  }
+
+  revokeApiKey(id: string) {
+    return this.#run('revokeApiKey', `revoke API key ${id}`, () => consumerQueries.revokeApiKey(this.#db, id));
+  }
+
+  setApiKeyExpiry(id: string, expiresAt: Date | null) {
+    return this.#run('setApiKeyExpiry', `set the expiry of API key ${id}`, () =>
+      consumerQueries.setApiKeyExpiry(this.#db, id, expiresAt),
+    );
+  }
+
+  findKeyOwner(keyHash: string) {
+    return this.#run('findKeyOwner', 'look up an API key', () => consumerQueries.findKeyOwner(this.#db, keyHash));
+  }
+
+  addTrustedDocuments(documents: TrustedDocumentInput[]) {
+    return this.#run('addTrustedDocuments', 'add trusted documents', () =>
+      consumerQueries.addTrustedDocuments(this.#db, documents),
+    );
+  }
+
+  getTrustedDocument(hash: string) {
+    return this.#run('getTrustedDocument', `read trusted document ${hash}`, () =>
+      consumerQueries.getTrustedDocument(this.#db, hash),
+    );
+  }
+
+  listTrustedDocuments() {
+    return this.#run('listTrustedDocuments', 'list the trusted documents', () =>
+      consumerQueries.listTrustedDocuments(this.#db),
+    );
+  }
+
+  removeTrustedDocument(hash: string) {
+    return this.#run('removeTrustedDocument', `remove trusted document ${hash}`, () =>
+      consumerQueries.removeTrustedDocument(this.#db, hash),
     );
   }
 
@@ -150,6 +258,10 @@ class KyselyStore implements Store {
       );
     }
   }
+}
+
+function describeRef(ref: RecordRef): string {
+  return 'id' in ref ? ref.id : `"${ref.name}"`;
 }
 
 function createRegistryTransaction(trx: Kysely<Database>, scope: LockScope): RegistryTransaction {

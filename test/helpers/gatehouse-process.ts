@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { TEST_ADMIN_TOKEN } from './gatehouse.js';
+import { ensureTestPlan, TEST_ADMIN_TOKEN, TEST_PLAN } from './gatehouse.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,7 +14,11 @@ export interface GatehouseProcess extends AsyncDisposable {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Runs `src/main.ts` as its own process, as operators do, and waits for it to listen. */
+/**
+ * Runs `src/main.ts` as its own process, as operators do, and waits for it to listen. Requests
+ * without credentials are served on `TEST_PLAN` (created at start when the test admin token is in
+ * use), as with `startGatehouse`; set `GATEHOUSE_ANONYMOUS_PLAN` in `env` to change that.
+ */
 export async function startGatehouseProcess(env: Record<string, string>): Promise<GatehouseProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
@@ -25,6 +29,7 @@ export async function startGatehouseProcess(env: Record<string, string>): Promis
       GATEHOUSE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       GATEHOUSE_ALLOW_PRIVATE_BACKENDS: 'true',
       GATEHOUSE_LOG_LEVEL: 'info',
+      GATEHOUSE_ANONYMOUS_PLAN: TEST_PLAN,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,6 +53,14 @@ export async function startGatehouseProcess(env: Record<string, string>): Promis
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
+  if ((env.GATEHOUSE_ADMIN_TOKEN ?? TEST_ADMIN_TOKEN) === TEST_ADMIN_TOKEN) {
+    try {
+      await ensureTestPlan(url);
+    } catch (error) {
+      await stop('SIGKILL');
+      throw error;
+    }
+  }
   return {
     url,
     child,

@@ -1,12 +1,20 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { configSchema, toGatehouseConfig } from '../../src/config/schema.js';
 import { createGatehouse, type Gatehouse } from '../../src/gatehouse.js';
 import { createLogger } from '../../src/log.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/**
+ * The plan every test Gatehouse has (created at start): no limits, introspection allowed. Requests
+ * without credentials run on it unless the test opts out with `anonymousAccess: false`, so tests
+ * that are not about authentication need no key.
+ */
+export const TEST_PLAN = 'test-unlimited';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {
   status: number;
@@ -25,6 +33,15 @@ export interface StartGatehouseOptions {
   env?: Record<string, string>;
   /** Reuse a data dir (restart tests); otherwise a fresh one is made and removed on close. */
   dataDir?: string;
+  /**
+   * Requests without credentials are served on `TEST_PLAN` (`GATEHOUSE_ANONYMOUS_PLAN`, unless
+   * `env` sets it). `false`: credentials are required, as without that setting. @default true
+   */
+  anonymousAccess?: boolean;
+  /** Where log lines go (e.g. a stream that keeps them for a test); the level is `GATEHOUSE_LOG_LEVEL`. */
+  logDestination?: DestinationStream;
+  /** Clock of rate limits and quotas, in ms since the epoch, so tests never wait for a window. @default Date.now */
+  now?: () => number;
 }
 
 export interface RunningGatehouse extends AsyncDisposable {
@@ -77,7 +94,14 @@ export async function freshDataDir(): Promise<string> {
 }
 
 /** Starts Gatehouse in this process on 127.0.0.1:0 with its own data dir and registers `backends`. */
-export async function startGatehouse({ backends = [], env = {}, dataDir }: StartGatehouseOptions = {}): Promise<RunningGatehouse> {
+export async function startGatehouse({
+  backends = [],
+  env = {},
+  dataDir,
+  anonymousAccess = true,
+  logDestination,
+  now,
+}: StartGatehouseOptions = {}): Promise<RunningGatehouse> {
   const ownDataDir = dataDir === undefined;
   const dir = dataDir ?? (await freshDataDir());
   const config = toGatehouseConfig(
@@ -88,10 +112,11 @@ export async function startGatehouse({ backends = [], env = {}, dataDir }: Start
       GATEHOUSE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       GATEHOUSE_ALLOW_PRIVATE_BACKENDS: 'true',
       GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_TEST_LOG_LEVEL ?? 'silent',
+      ...(anonymousAccess ? { GATEHOUSE_ANONYMOUS_PLAN: TEST_PLAN } : {}),
       ...env,
     }),
   );
-  const gatehouse = await createGatehouse(config, createLogger(config.logLevel));
+  const gatehouse = await createGatehouse(config, createLogger(config.logLevel, logDestination), { now });
   const url = await gatehouse.listen();
   let closed = false;
   const close = async () => {
@@ -111,6 +136,7 @@ export async function startGatehouse({ backends = [], env = {}, dataDir }: Start
     [Symbol.asyncDispose]: close,
   };
   try {
+    await ensureTestPlan(url);
     for (const backend of backends) {
       const result = await running.admin(REGISTER_BACKEND, {
         input: { name: backend.name, kind: 'FEDERATION_SUBGRAPH', url: backend.url, sdl: backend.sdl },
@@ -122,4 +148,20 @@ export async function startGatehouse({ backends = [], env = {}, dataDir }: Start
     throw error;
   }
   return running;
+}
+
+/** Creates `TEST_PLAN` through the admin API unless it exists (a reused data dir has it already). */
+export async function ensureTestPlan(baseUrl: string): Promise<void> {
+  const adminUrl = `${baseUrl}/admin/graphql`;
+  const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+  const existing = await postGraphQL<{ plan: { name: string } | null }>(adminUrl, 'query($name: String!) { plan(name: $name) { name } }', { name: TEST_PLAN }, auth);
+  if (existing.body.errors) throw new Error(`looking up the test plan failed: ${JSON.stringify(existing.body.errors)}`);
+  if (existing.body.data?.plan) return;
+  const created = await postGraphQL(
+    adminUrl,
+    'mutation($input: CreatePlanInput!) { createPlan(input: $input) { name } }',
+    { input: { name: TEST_PLAN, introspectionAllowed: true } },
+    auth,
+  );
+  if (created.body.errors) throw new Error(`creating the test plan failed: ${JSON.stringify(created.body.errors)}`);
 }

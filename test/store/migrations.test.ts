@@ -15,18 +15,22 @@ describe.each(storeEngines)('$name migrations', (engine) => {
   });
 
   it('create the tables once and then find nothing to do', async () => {
-    expect(await migrateToLatest(raw.db)).toEqual(['001-registry']);
+    expect(await migrateToLatest(raw.db)).toEqual(['001-registry', '002-consumers']);
     expect(await migrateToLatest(raw.db)).toEqual([]);
 
     const { rows } = await sql<{ table_name: string }>`
       select table_name from information_schema.tables
       where table_schema = current_schema() order by table_name`.execute(raw.db);
     expect(rows.map((row) => row.table_name)).toEqual([
+      'api_keys',
       'backends',
+      'consumers',
       'kysely_migration',
       'kysely_migration_lock',
+      'plans',
       'schema_versions',
       'settings',
+      'trusted_documents',
     ]);
   });
 });

@@ -32,11 +32,15 @@ describe('postgres store', () => {
       [schema],
     );
     expect(tables.map((row) => row.table_name)).toEqual([
+      'api_keys',
       'backends',
+      'consumers',
       'kysely_migration',
       'kysely_migration_lock',
+      'plans',
       'schema_versions',
       'settings',
+      'trusted_documents',
     ]);
   });
 
@@ -62,8 +66,8 @@ describe('postgres store', () => {
     for (const store of instances) {
       expect((await store.getBackend('counter'))?.timeoutMs).toBe(instances.length * increments);
     }
-    const applied = await runSql(`select name from ${schema}.kysely_migration`);
-    expect(applied).toEqual([{ name: '001-registry' }]);
+    const applied = await runSql(`select name from ${schema}.kysely_migration order by name`);
+    expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }]);
   });
 
   it('works in a schema that exists already', async () => {

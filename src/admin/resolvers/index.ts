@@ -1,13 +1,30 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { ApiKey, Consumer, ConsumerConnection, ConsumerEdge } from './consumer-types.js';
+import { addTrustedDocuments } from './Mutation/addTrustedDocuments.js';
 import { checkBackend } from './Mutation/checkBackend.js';
+import { createConsumer } from './Mutation/createConsumer.js';
+import { createPlan } from './Mutation/createPlan.js';
+import { deleteConsumer } from './Mutation/deleteConsumer.js';
+import { deletePlan } from './Mutation/deletePlan.js';
+import { issueApiKey } from './Mutation/issueApiKey.js';
 import { registerBackend } from './Mutation/registerBackend.js';
 import { removeBackend } from './Mutation/removeBackend.js';
+import { removeTrustedDocument } from './Mutation/removeTrustedDocument.js';
+import { revokeApiKey } from './Mutation/revokeApiKey.js';
+import { rotateApiKey } from './Mutation/rotateApiKey.js';
 import { updateBackend } from './Mutation/updateBackend.js';
+import { updateConsumer } from './Mutation/updateConsumer.js';
+import { updatePlan } from './Mutation/updatePlan.js';
 import { backend } from './Query/backend.js';
 import { backends } from './Query/backends.js';
+import { consumer } from './Query/consumer.js';
+import { consumers } from './Query/consumers.js';
+import { plan } from './Query/plan.js';
+import { plans } from './Query/plans.js';
 import { schema } from './Query/schema.js';
 import { schemaVersions } from './Query/schemaVersions.js';
+import { trustedDocuments } from './Query/trustedDocuments.js';
 import { Backend, SchemaVersion } from './types.js';
 
 const DateTime = new GraphQLScalarType<Date, string>({
@@ -19,8 +36,28 @@ const DateTime = new GraphQLScalarType<Date, string>({
 
 export const resolvers: Resolvers = {
   DateTime,
-  Query: { backends, backend, schema, schemaVersions },
-  Mutation: { registerBackend, updateBackend, removeBackend, checkBackend },
+  Query: { backends, backend, schema, schemaVersions, plans, plan, consumers, consumer, trustedDocuments },
+  Mutation: {
+    registerBackend,
+    updateBackend,
+    removeBackend,
+    checkBackend,
+    createPlan,
+    updatePlan,
+    deletePlan,
+    createConsumer,
+    updateConsumer,
+    deleteConsumer,
+    issueApiKey,
+    revokeApiKey,
+    rotateApiKey,
+    addTrustedDocuments,
+    removeTrustedDocument,
+  },
   Backend,
   SchemaVersion,
+  Consumer,
+  ConsumerConnection,
+  ConsumerEdge,
+  ApiKey,
 };

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as registry from './001-registry.js';
+import * as consumers from './002-consumers.js';
 
 /**
  * Every migration, in order. Names are stored in `kysely_migration`: never
@@ -7,6 +8,7 @@ import * as registry from './001-registry.js';
  */
 const migrations: Record<string, Migration> = {
   '001-registry': registry,
+  '002-consumers': consumers,
 };
 
 // Static, not a folder scan: the migrations ship inside the bundle and tsx/tsc

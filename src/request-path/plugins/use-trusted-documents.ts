@@ -1,0 +1,77 @@
+import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import { trustedDocumentHash } from '../../consumers/trusted-documents.js';
+import { persistedQueryNotFound } from '../../errors.js';
+import type { GatehouseContext, ServerContext } from '../context.js';
+
+export interface TrustedDocumentsOptions {
+  /** The registered document with this `sha256:<hex>` hash, if any. */
+  getDocument: (hash: string) => Promise<string | undefined>;
+  /** Documents (and misses) kept in memory. @default 1000 */
+  cacheSize?: number;
+  /** How long a found document is reused, in ms: a removed document stops working within this delay. @default 60000 */
+  cacheTtlMs?: number;
+  /** How long a miss is remembered, in ms: a document registered after a miss works within this delay. @default 1000 */
+  missTtlMs?: number;
+}
+
+const HEX_SHA256 = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
+
+/**
+ * The document id a request names, as `sha256:<hex>`: Apollo's
+ * `extensions.persistedQuery.sha256Hash` or Hive's `documentId` (bare, with
+ * the `sha256:` prefix, or as `app~version~hash`). Undefined for none.
+ */
+function requestedId(params: { extensions?: Record<string, unknown> | undefined } & Record<string, unknown>): string | undefined {
+  const persisted = params.extensions?.['persistedQuery'] as { sha256Hash?: unknown } | undefined;
+  const raw = typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : params['documentId'];
+  if (typeof raw !== 'string') return undefined;
+  const hex = HEX_SHA256.exec(raw.slice(raw.lastIndexOf('~') + 1))?.[1];
+  return hex ? `sha256:${hex.toLowerCase()}` : raw;
+}
+
+/**
+ * Trusted (persisted) documents, before parsing. A request naming a
+ * registered id and sending no text runs that document, whatever the plan
+ * (Apollo clients' persisted-query link works this way). A consumer whose plan
+ * has `trustedDocumentsOnly` may send nothing else: a text whose SHA-256 is not
+ * registered, or an unknown id, is refused with `PERSISTED_QUERY_NOT_FOUND`
+ * before it is parsed. Lookups go through a bounded LRU.
+ */
+export function useTrustedDocuments({
+  getDocument,
+  cacheSize = 1_000,
+  cacheTtlMs = 60_000,
+  missTtlMs = 1_000,
+}: TrustedDocumentsOptions): Plugin<GatehouseContext, ServerContext> {
+  // `false` marks a miss: LRUCache can't hold undefined.
+  const cache = new LRUCache<string, string | false>({ max: cacheSize, ttl: cacheTtlMs });
+
+  async function lookup(hash: string): Promise<string | undefined> {
+    const cached = cache.get(hash);
+    if (cached !== undefined) return cached || undefined;
+    const document = await getDocument(hash);
+    cache.set(hash, document ?? false, { ttl: document === undefined ? missTtlMs : cacheTtlMs });
+    return document;
+  }
+
+  return {
+    async onParams({ params, setParams, context }) {
+      const trustedOnly = (context as Partial<GatehouseContext>).consumer?.plan.trustedDocumentsOnly === true;
+      if (typeof params.query === 'string') {
+        if (!trustedOnly) return;
+        // The text decides, not an id sent with it: it must be exactly a registered document.
+        const registered = await lookup(trustedDocumentHash(params.query));
+        if (registered !== params.query) throw persistedQueryNotFound();
+        return;
+      }
+      const id = requestedId(params as Parameters<typeof requestedId>[0]);
+      if (id === undefined) return;
+      const document = await lookup(id);
+      if (document === undefined) {
+        throw trustedOnly ? persistedQueryNotFound() : persistedQueryNotFound('No trusted document is registered with this hash.');
+      }
+      setParams({ ...params, query: document });
+    },
+  };
+}
