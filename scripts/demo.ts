@@ -35,8 +35,8 @@ async function main(): Promise<void> {
     GATEHOUSE_ALLOW_PRIVATE_BACKENDS: 'true',
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: DEMO_QUERY,
     GATEHOUSE_LOG_LEVEL: 'warn',
-    // GraphiQL works without a key: requests without credentials run on this plan (created below).
-    GATEHOUSE_ANONYMOUS_PLAN: 'demo',
+    // GraphiQL works without a key: requests without credentials run on this small plan (created below).
+    GATEHOUSE_ANONYMOUS_PLAN: 'demo-anonymous',
     ...process.env,
     GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN,
   });
@@ -44,8 +44,10 @@ async function main(): Promise<void> {
   const gatehouse = await createGatehouse(config, createLogger(config.logLevel));
   const url = await gatehouse.listen();
 
-  if (config.auth.anonymousPlan) await createPlanIfMissing(url, config.auth.anonymousPlan);
+  await createPlanIfMissing(url, ANONYMOUS_PLAN);
+  await createPlanIfMissing(url, CONSUMER_PLAN);
   for (const subgraph of subgraphs) await registerOrUpdate(url, subgraph.name, subgraph.url);
+  const demoKey = await issueDemoKey(url);
 
   console.log(`
 Gatehouse demo is running.
@@ -53,6 +55,8 @@ Gatehouse demo is running.
   GraphiQL (federated graph)   ${url}/graphql
   Admin GraphiQL               ${url}/admin/graphql
       header: { "Authorization": "Bearer ${ADMIN_TOKEN}" }
+  Demo consumer key            ${demoKey}
+      header: { "x-api-key": "${demoKey}" }   (without it you are anonymous: 300 cost points a minute)
   Subgraphs                    ${subgraphs.map((s) => `${s.name} ${s.url}`).join('\n                               ')}
 
 Press Ctrl+C to stop.`);
@@ -66,14 +70,36 @@ Press Ctrl+C to stop.`);
   process.once('SIGTERM', () => void stop());
 }
 
-/** The anonymous plan of the demo: no limits (an earlier demo run may have created it). */
-async function createPlanIfMissing(url: string, name: string): Promise<void> {
-  const created = await admin(url, 'mutation P($input: CreatePlanInput!) { createPlan(input: $input) { name } }', {
-    input: { name, introspectionAllowed: true },
-  });
+/** Without a key: enough to explore in GraphiQL, small enough to show the limits. */
+const ANONYMOUS_PLAN = {
+  name: 'demo-anonymous',
+  rateLimitPoints: 300,
+  rateLimitWindowSeconds: 60,
+  quotaPeriod: 'DAY',
+  quotaRequests: 10_000,
+  maxCost: 1_000,
+  maxDepth: 12,
+  introspectionAllowed: true,
+};
+
+/** The demo consumer's plan. */
+const CONSUMER_PLAN = { name: 'demo', rateLimitPoints: 5_000, rateLimitWindowSeconds: 1, maxCost: 20_000, introspectionAllowed: true };
+
+/** Creates a plan unless an earlier demo run did. */
+async function createPlanIfMissing(url: string, input: Record<string, unknown>): Promise<void> {
+  const created = await admin(url, 'mutation P($input: CreatePlanInput!) { createPlan(input: $input) { name } }', { input });
   if (created.errors && created.errors[0]?.extensions?.code !== 'BAD_USER_INPUT') {
-    throw new Error(`creating plan ${name}: ${created.errors[0]?.message}`);
+    throw new Error(`creating plan ${String(input.name)}: ${created.errors[0]?.message}`);
   }
+}
+
+/** A fresh key for the `demo` consumer (keys are stored hashed, so an old one can't be shown again). */
+async function issueDemoKey(url: string): Promise<string> {
+  await admin(url, 'mutation { createConsumer(input: { name: "demo", plan: "demo" }) { name } }', {});
+  const issued = await admin(url, 'mutation { issueApiKey(input: { consumer: "demo", label: "npm run demo" }) { key } }', {});
+  const key = (issued.data as { issueApiKey?: { key: string } } | undefined)?.issueApiKey?.key;
+  if (!key) throw new Error(`issuing the demo key: ${issued.errors?.[0]?.message}`);
+  return key;
 }
 
 /** Registers a subgraph, or refreshes its URL and SDL if an earlier demo run registered it. */
@@ -93,13 +119,13 @@ async function admin(
   url: string,
   query: string,
   variables: Record<string, unknown>,
-): Promise<{ errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
+): Promise<{ data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
   const response = await fetch(`${url}/admin/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  return (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
 }
 
 main().catch((error: unknown) => {
