@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -40,7 +41,13 @@ export async function openEmbeddedStore({ dataDir }: EmbeddedStoreConfig): Promi
   });
   try {
     const db = await attempt(what, async () => {
-      const pglite = await PGlite.create({ dataDir: path.join(dataDir, 'pg'), postgresqlconf: SMALL_FOOTPRINT });
+      const pgDataDir = path.join(dataDir, 'pg');
+      if (!existsSync(path.join(pgDataDir, 'PG_VERSION'))) {
+        // initdb grows PGlite's WASM heap to ~750 MB, which the instance keeps: create the cluster
+        // with a throwaway instance so the one that serves starts small (RSS ~800 → ~300 MB).
+        await (await PGlite.create({ dataDir: pgDataDir, postgresqlconf: SMALL_FOOTPRINT })).close();
+      }
+      const pglite = await PGlite.create({ dataDir: pgDataDir, postgresqlconf: SMALL_FOOTPRINT });
       return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     });
     try {
