@@ -19,6 +19,7 @@ export const ErrorCode = {
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
   BACKEND_TIMEOUT: 'BACKEND_TIMEOUT',
   BACKEND_BAD_RESPONSE: 'BACKEND_BAD_RESPONSE',
+  BACKEND_BAD_REQUEST: 'BACKEND_BAD_REQUEST',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -180,6 +181,20 @@ export function backendBadResponse(backend: string, options?: ErrorOptions): Gra
     ErrorCode.BACKEND_BAD_RESPONSE,
     `Backend "${backend}" sent a response that is not a GraphQL result.`,
     { backend },
+    options,
+  );
+}
+
+/**
+ * A REST backend answered 4xx: the request built from the client's arguments was refused (unknown
+ * id, invalid value). `message` replaces the default one, e.g. to add the backend's own words when
+ * the source exposes errors; it must never contain the backend's URL.
+ */
+export function backendBadRequest(backend: string, status: number, options?: ErrorOptions & { message?: string }): GraphQLError {
+  return gatehouseError(
+    ErrorCode.BACKEND_BAD_REQUEST,
+    options?.message ?? `Backend "${backend}" rejected the request (HTTP ${status}).`,
+    { backend, status },
     options,
   );
 }

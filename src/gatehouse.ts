@@ -70,11 +70,11 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
     registry,
     store,
     served,
-    async validateBackendUrl(url) {
+    async validateBackendUrl(url, field = 'input.url') {
       try {
         await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
       } catch (error) {
-        if (error instanceof BackendUrlError) throw badUserInput('input.url', error.reason);
+        if (error instanceof BackendUrlError) throw badUserInput(field, error.reason);
         throw error;
       }
     },

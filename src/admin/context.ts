@@ -10,7 +10,7 @@ export interface AdminDependencies {
   store: Store;
   served: ServedGraph;
   /** Checks a backend URL against the address rules (syntax, DNS, private ranges); throws BAD_USER_INPUT. */
-  validateBackendUrl: (url: string) => Promise<void>;
+  validateBackendUrl: (url: string, field?: string) => Promise<void>;
 }
 
 /** Context of an admin operation: it has passed the admin token check. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badUserInput } from '../errors.js';
 import type { BackendPatch, BackendDefinition } from '../graph/registry.js';
+import type { LinkDefinition } from '../store/types.js';
 import type { RegisterBackendInput, UpdateBackendInput } from './__generated__/resolvers-types.js';
 
 const backendName = z
@@ -35,14 +36,74 @@ const url = z.string().min(1, 'is required').max(2048, 'is longer than 2048 char
 const sdl = z.string().min(1, 'is empty').max(5_000_000, 'is larger than 5 MB');
 const timeoutMs = z.number().int('must be an integer').min(1, 'must be at least 1').max(600_000, 'must be at most 600000');
 
-const registerBackendInput = z.object({
-  name: backendName,
-  kind: z.literal('FEDERATION_SUBGRAPH'),
-  url,
-  headers: headers.nullish(),
-  sdl: sdl.nullish(),
-  timeoutMs: timeoutMs.nullish(),
-});
+const graphqlName = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,127}$/, 'is not a GraphQL name');
+const prefix = z.string().regex(/^[a-z][A-Za-z0-9]{0,30}$/, 'must match ^[a-z][A-Za-z0-9]{0,30}$ (a camelCase word)');
+const openapi = z.string().min(1, 'is empty').max(10_000_000, 'is larger than 10 MB');
+
+const link = z
+  .object({
+    type: graphqlName,
+    field: graphqlName,
+    operation: z.string().min(1).max(256).nullish(),
+    rootField: graphqlName.nullish(),
+    arguments: z
+      .array(z.object({ name: graphqlName, fromField: graphqlName }))
+      .min(1, 'needs at least one argument (the key taken from the parent)')
+      .max(10, 'at most 10 arguments'),
+    batch: z
+      .object({
+        operation: z.string().min(1).max(256),
+        argument: graphqlName,
+        maxBatchSize: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').nullish(),
+      })
+      .nullish(),
+  })
+  .superRefine((value, ctx) => {
+    const targets = [value.operation, value.rootField, value.batch].filter((target) => target != null).length;
+    if (targets !== 1) ctx.addIssue({ code: 'custom', path: ['operation'], message: 'give exactly one of operation, rootField or batch' });
+  })
+  .transform(
+    (value): LinkDefinition => ({
+      type: value.type,
+      field: value.field,
+      ...(value.operation != null && { operation: value.operation }),
+      ...(value.rootField != null && { rootField: value.rootField }),
+      arguments: Object.fromEntries(value.arguments.map((argument) => [argument.name, argument.fromField])),
+      ...(value.batch != null && {
+        batch: { operation: value.batch.operation, argument: value.batch.argument, maxBatchSize: value.batch.maxBatchSize ?? 100 },
+      }),
+    }),
+  );
+const links = z.array(link).max(100, 'at most 100 links');
+
+const registerBackendInput = z
+  .object({
+    name: backendName,
+    kind: z.enum(['FEDERATION_SUBGRAPH', 'GRAPHQL', 'OPENAPI']),
+    url,
+    headers: headers.nullish(),
+    sdl: sdl.nullish(),
+    timeoutMs: timeoutMs.nullish(),
+    openapi: openapi.nullish(),
+    prefix: prefix.nullish(),
+    links: links.nullish(),
+    exposeErrors: z.boolean().nullish(),
+  })
+  .superRefine((input, ctx) => {
+    const isOpenApi = input.kind === 'OPENAPI';
+    if (isOpenApi && input.openapi == null) ctx.addIssue({ code: 'custom', path: ['openapi'], message: 'is required for an OPENAPI backend (a URL or the document)' });
+    if (!isOpenApi && input.openapi != null) ctx.addIssue({ code: 'custom', path: ['openapi'], message: 'is only for OPENAPI backends' });
+    if (isOpenApi && input.sdl != null) ctx.addIssue({ code: 'custom', path: ['sdl'], message: 'is not used by OPENAPI backends; give the document as openapi' });
+    if (input.kind === 'FEDERATION_SUBGRAPH') {
+      for (const key of ['prefix', 'links'] as const) {
+        if (input[key] != null) ctx.addIssue({ code: 'custom', path: [key], message: 'is not available for federation subgraphs (they compose by @key)' });
+      }
+    }
+    input.links?.forEach((value, index) => {
+      if (isOpenApi && value.rootField) ctx.addIssue({ code: 'custom', path: ['links', index, 'rootField'], message: 'OPENAPI links call an operation' });
+      if (!isOpenApi && (value.operation || value.batch)) ctx.addIssue({ code: 'custom', path: ['links', index, 'operation'], message: 'GRAPHQL links call a rootField' });
+    });
+  });
 
 const updateBackendInput = z
   .object({
@@ -53,9 +114,13 @@ const updateBackendInput = z
     refetchSdl: z.boolean().nullish(),
     timeoutMs: timeoutMs.nullish(),
     clearTimeout: z.boolean().nullish(),
+    openapi: openapi.nullish(),
+    prefix: prefix.nullish(),
+    links: links.nullish(),
+    exposeErrors: z.boolean().nullish(),
   })
   .superRefine((input, ctx) => {
-    if (input.sdl != null && input.refetchSdl) ctx.addIssue({ code: 'custom', path: ['refetchSdl'], message: 'cannot be combined with sdl' });
+    if ((input.sdl != null || input.openapi != null) && input.refetchSdl) ctx.addIssue({ code: 'custom', path: ['refetchSdl'], message: 'cannot be combined with sdl or openapi' });
     if (input.timeoutMs != null && input.clearTimeout) ctx.addIssue({ code: 'custom', path: ['clearTimeout'], message: 'cannot be combined with timeoutMs' });
   });
 
@@ -81,7 +146,13 @@ export function parseRegisterBackendInput(input: RegisterBackendInput): BackendD
     url: parsed.url,
     headers: parsed.headers ?? {},
     sdl: parsed.sdl ?? undefined,
+    openapi: parsed.openapi ?? undefined,
     timeoutMs: parsed.timeoutMs ?? null,
+    options: {
+      ...(parsed.prefix != null && { prefix: parsed.prefix }),
+      ...(parsed.links != null && { links: parsed.links }),
+      ...(parsed.exposeErrors != null && { exposeErrors: parsed.exposeErrors }),
+    },
   };
 }
 
@@ -94,5 +165,13 @@ export function parseUpdateBackendInput(input: UpdateBackendInput): { name: stri
   if (parsed.refetchSdl) patch.sdl = null;
   if (parsed.timeoutMs != null) patch.timeoutMs = parsed.timeoutMs;
   if (parsed.clearTimeout) patch.timeoutMs = null;
+  if (parsed.openapi != null) patch.openapi = parsed.openapi;
+  if (parsed.refetchSdl) patch.openapi = null;
+  const options = {
+    ...(parsed.prefix != null && { prefix: parsed.prefix }),
+    ...(parsed.links != null && { links: parsed.links }),
+    ...(parsed.exposeErrors != null && { exposeErrors: parsed.exposeErrors }),
+  };
+  if (Object.keys(options).length) patch.options = options;
   return { name: parsed.name, patch };
 }

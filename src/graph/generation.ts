@@ -1,5 +1,12 @@
+import type { SubschemaConfig } from '@graphql-tools/delegate';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
+import { stitchSchemas } from '@graphql-tools/stitch';
+import { mergeResolvers } from '@graphql-tools/merge';
+import type { IResolvers } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
+import { compositionFailed } from '../errors.js';
+import type { BuiltSource } from '../sources/types.js';
+import { compileLinks, type CompiledLinks, type DeclaredLink } from './links.js';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
 import { createSubgraphExecutor } from '../sources/federation/executor.js';
@@ -24,7 +31,12 @@ export interface BackendTransport {
 
 export interface BuildGenerationOptions {
   version: number;
+  /** The composed federation part; empty when only REST and plain GraphQL backends are registered. */
   supergraphSdl: string;
+  /** REST and plain GraphQL backends, stitched next to the federation part. */
+  sources?: readonly BuiltSource[];
+  /** Fields that backends add to other backends' types; checked here, refused with COMPOSITION_FAILED. */
+  links?: readonly DeclaredLink[];
   composedAt: Date;
   /** Keyed by subgraph name; subgraphs without an entry use the supergraph URL and defaults. */
   transports?: ReadonlyMap<string, BackendTransport>;
@@ -34,7 +46,20 @@ export interface BuildGenerationOptions {
 }
 
 export function buildGeneration(options: BuildGenerationOptions): Generation {
-  const { supergraphSdl, transports, defaultTimeoutMs, dispatcher, log } = options;
+  const { supergraphSdl, transports, defaultTimeoutMs, dispatcher, log, sources = [], links = [] } = options;
+  const extraSubschemas = sources.map((source) => source.subschema);
+  const withLinks = (subschemas: readonly SubschemaConfig[]): CompiledLinks => {
+    const outcome = compileLinks(links, subschemas);
+    if (!outcome.ok) throw compositionFailed(outcome.errors);
+    return outcome.compiled;
+  };
+
+  if (!supergraphSdl) {
+    const { typeDefs, resolvers } = withLinks(extraSubschemas);
+    const schema = stitchSchemas({ subschemas: extraSubschemas, typeDefs: typeDefs || undefined, resolvers });
+    return { version: options.version, schema, supergraphSdl, composedAt: options.composedAt };
+  }
+
   const subgraphNames = subgraphNamesByGraph(supergraphSdl);
   const schema = getStitchedSchemaFromSupergraphSdl({
     supergraphSdl,
@@ -53,8 +78,25 @@ export function buildGeneration(options: BuildGenerationOptions): Generation {
         { dispatcher, log },
       );
     },
+    // REST and plain GraphQL sources join the federation subgraphs in one stitching step.
+    onStitchingOptions(federationOptions) {
+      if (extraSubschemas.length === 0 && links.length === 0) return;
+      // The same object goes on to stitchSchemas, which takes typeDefs and resolvers too.
+      const stitchingOptions = federationOptions as Parameters<typeof stitchSchemas>[0];
+      const subschemas = [...(stitchingOptions.subschemas ?? []), ...extraSubschemas] as SubschemaConfig[];
+      const { typeDefs, resolvers } = withLinks(subschemas);
+      stitchingOptions.subschemas = subschemas;
+      if (typeDefs) stitchingOptions.typeDefs = [...toArray(stitchingOptions.typeDefs), typeDefs];
+      const federationResolvers = (stitchingOptions.resolvers ?? []) as IResolvers | IResolvers[];
+      stitchingOptions.resolvers = mergeResolvers([...(Array.isArray(federationResolvers) ? federationResolvers : [federationResolvers]), resolvers]);
+    },
   });
   return { version: options.version, schema, supergraphSdl, composedAt: options.composedAt };
+}
+
+function toArray<T>(value: T | readonly T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? [...(value as T[])] : [value as T];
 }
 
 // `enum join__Graph { PRODUCTS @join__graph(name: "products", url: "…") }`

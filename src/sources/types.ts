@@ -7,6 +7,8 @@ import type { SubschemaConfig } from '@graphql-tools/delegate';
  */
 export interface BuiltSource {
   name: string;
+  /** Prefix of type and root field names (root fields become `<prefix>_<name>`). */
+  prefix?: string;
   subschema: SubschemaConfig;
   /** By operation id (OpenAPI `operationId`, or the generated one). */
   operations?: ReadonlyMap<string, SourceOperation>;

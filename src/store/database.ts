@@ -23,6 +23,9 @@ export interface BackendsTable {
   sdl: string;
   sdl_source: string;
   timeout_ms: number | null;
+  openapi_document: string | null;
+  /** jsonb, like `headers`. */
+  options: ColumnType<unknown, string | undefined, string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

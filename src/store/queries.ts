@@ -4,6 +4,7 @@ import { StoreError } from './store-error.js';
 import type {
   BackendInput,
   BackendKind,
+  BackendOptions,
   BackendRecord,
   SchemaVersionInput,
   SchemaVersionRecord,
@@ -34,6 +35,8 @@ export async function upsertBackend(db: Db, backend: BackendInput): Promise<Back
     sdl: backend.sdl,
     sdl_source: backend.sdlSource,
     timeout_ms: backend.timeoutMs,
+    openapi_document: backend.openapiDocument,
+    options: JSON.stringify(backend.options),
   };
   const row = await db
     .insertInto('backends')
@@ -106,7 +109,7 @@ export async function setSettingIfAbsent(db: Db, key: string, value: string): Pr
   return existing;
 }
 
-const backendKinds: ReadonlySet<string> = new Set<BackendKind>(['FEDERATION_SUBGRAPH']);
+const backendKinds: ReadonlySet<string> = new Set<BackendKind>(['FEDERATION_SUBGRAPH', 'GRAPHQL', 'OPENAPI']);
 const sdlSources: ReadonlySet<string> = new Set<SdlSource>(['INTROSPECTED', 'INLINE']);
 
 function toBackendRecord(row: Selectable<BackendsTable>): BackendRecord {
@@ -115,6 +118,7 @@ function toBackendRecord(row: Selectable<BackendsTable>): BackendRecord {
   if (!backendKinds.has(row.kind)) throw unreadableBackend(row.name, 'kind');
   if (!sdlSources.has(row.sdl_source)) throw unreadableBackend(row.name, 'sdl_source');
   if (!isStringRecord(row.headers)) throw unreadableBackend(row.name, 'headers');
+  if (row.options === null || typeof row.options !== 'object' || Array.isArray(row.options)) throw unreadableBackend(row.name, 'options');
   return {
     name: row.name,
     kind: row.kind as BackendKind,
@@ -123,6 +127,8 @@ function toBackendRecord(row: Selectable<BackendsTable>): BackendRecord {
     sdl: row.sdl,
     sdlSource: row.sdl_source as SdlSource,
     timeoutMs: row.timeout_ms,
+    openapiDocument: row.openapi_document,
+    options: row.options as BackendOptions,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -6,9 +6,9 @@
  * of migrations.
  */
 
-export type BackendKind = 'FEDERATION_SUBGRAPH';
+export type BackendKind = 'FEDERATION_SUBGRAPH' | 'GRAPHQL' | 'OPENAPI';
 
-/** Where a backend's SDL came from. */
+/** Where a backend's SDL (or OpenAPI document) came from. */
 export type SdlSource = 'INTROSPECTED' | 'INLINE';
 
 export interface BackendRecord {
@@ -22,8 +22,40 @@ export interface BackendRecord {
   sdlSource: SdlSource;
   /** Per-backend timeout; `null` means the gateway default. */
   timeoutMs: number | null;
+  /** OPENAPI: the OpenAPI document (JSON or YAML text) the source is built from. */
+  openapiDocument: string | null;
+  options: BackendOptions;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Kind-specific settings of a backend. */
+export interface BackendOptions {
+  /** Prefix of the backend's type and root field names (OPENAPI default: the backend name). */
+  prefix?: string;
+  /** Fields this backend adds to types owned by other backends. */
+  links?: LinkDefinition[];
+  /** OPENAPI: include the backend's status and body in errors (for debugging; off by default). */
+  exposeErrors?: boolean;
+  /** OPENAPI: where the document was fetched from, when it was given as a URL. */
+  openapiUrl?: string;
+}
+
+/**
+ * `type.field` is resolved by this backend: an OpenAPI operation or a root field of a plain
+ * GraphQL backend, called with arguments taken from fields of the parent object.
+ */
+export interface LinkDefinition {
+  type: string;
+  field: string;
+  /** OPENAPI: the operationId (as in the document). */
+  operation?: string;
+  /** GRAPHQL: the root Query field (as the backend names it, before any prefix). */
+  rootField?: string;
+  /** Operation argument → field of the parent type it is taken from. */
+  arguments: Record<string, string>;
+  /** OPENAPI: an operation taking many keys at once; answers a list in the order of the keys. */
+  batch?: { operation: string; argument: string; maxBatchSize: number };
 }
 
 /** What callers provide; timestamps are set by the store. */

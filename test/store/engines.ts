@@ -106,6 +106,8 @@ export function backendInput(name: string, overrides: Partial<BackendInput> = {}
     sdl: `type Query { ${name.replace(/[^a-z0-9_]/g, '_')}: String }`,
     sdlSource: 'INLINE',
     timeoutMs: null,
+    openapiDocument: null,
+    options: {},
     ...overrides,
   };
 }

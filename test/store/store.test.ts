@@ -53,6 +53,21 @@ describe.each(storeEngines)('$name store', (engine) => {
     expect(typeof stored?.timeoutMs).toBe('number');
   });
 
+  it('round-trips an OpenAPI document and backend options (prefix, links) exactly', async () => {
+    const input = backendInput('rest', {
+      kind: 'OPENAPI',
+      sdl: '',
+      openapiDocument: 'openapi: 3.0.3\ninfo: { title: "ü", version: "1" }\npaths: {}\n',
+      options: {
+        prefix: 'rest',
+        openapiUrl: 'http://127.0.0.1:4005/openapi.json',
+        links: [{ type: 'Product', field: 'pricing', arguments: { skus: 'upc' }, batch: { operation: 'listPrices', argument: 'skus', maxBatchSize: 8 } }],
+      },
+    });
+    await store.withRegistryLock((tx) => tx.upsertBackend(input));
+    expect(await store.getBackend('rest')).toMatchObject(input);
+  });
+
   it('replaces a backend on upsert and keeps when it was created', async () => {
     const first = await store.withRegistryLock((tx) =>
       tx.upsertBackend(backendInput('replaced', { headers: { a: '1', b: '2' }, timeoutMs: 100 })),

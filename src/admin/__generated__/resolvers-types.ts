@@ -41,10 +41,20 @@ export type ApiKeyStatus =
 export type Backend = {
   readonly __typename?: 'Backend';
   readonly createdAt: Scalars['DateTime']['output'];
+  /** OPENAPI: errors include the backend's status and body. */
+  readonly exposeErrors: Scalars['Boolean']['output'];
   /** Names of the headers sent to the backend; values are never returned. */
   readonly headerNames: ReadonlyArray<Scalars['String']['output']>;
   readonly kind: BackendKind;
+  /** Fields this backend adds to types of other backends. */
+  readonly links: ReadonlyArray<Link>;
   readonly name: Scalars['String']['output'];
+  /** OPENAPI: the document the fields were generated from. */
+  readonly openapiDocument?: Maybe<Scalars['String']['output']>;
+  /** OPENAPI: where the document was fetched from (null when it was given inline). */
+  readonly openapiUrl?: Maybe<Scalars['String']['output']>;
+  /** Prefix of the backend's type and root field names (GRAPHQL, OPENAPI). */
+  readonly prefix?: Maybe<Scalars['String']['output']>;
   readonly sdl: Scalars['String']['output'];
   readonly sdlSource: SdlSource;
   /** Per-backend timeout, or null for the gateway default. */
@@ -55,7 +65,11 @@ export type Backend = {
 
 export type BackendKind =
   /** An Apollo Federation (v1 or v2) subgraph. */
-  | 'FEDERATION_SUBGRAPH';
+  | 'FEDERATION_SUBGRAPH'
+  /** A GraphQL service that knows nothing about federation: introspected and stitched in. */
+  | 'GRAPHQL'
+  /** A REST service described by an OpenAPI 3 document: each operation becomes a field (GET → Query, others → Mutation). */
+  | 'OPENAPI';
 
 export type BackendWriteResult = {
   readonly __typename?: 'BackendWriteResult';
@@ -162,6 +176,62 @@ export type IssuedApiKey = {
   readonly apiKey: ApiKey;
   /** The key itself, shown this once: Gatehouse keeps only its hash. */
   readonly key: Scalars['String']['output'];
+};
+
+/** `type.field` is resolved by the backend that declares the link. */
+export type Link = {
+  readonly __typename?: 'Link';
+  readonly arguments: ReadonlyArray<LinkArgument>;
+  readonly batch?: Maybe<LinkBatch>;
+  readonly field: Scalars['String']['output'];
+  /** OPENAPI: the operationId called. */
+  readonly operation?: Maybe<Scalars['String']['output']>;
+  /** GRAPHQL: the root Query field called (its name in the backend). */
+  readonly rootField?: Maybe<Scalars['String']['output']>;
+  readonly type: Scalars['String']['output'];
+};
+
+export type LinkArgument = {
+  readonly __typename?: 'LinkArgument';
+  /** Field of the parent object its value is taken from. */
+  readonly fromField: Scalars['String']['output'];
+  /** Argument of the operation or root field. */
+  readonly name: Scalars['String']['output'];
+};
+
+export type LinkArgumentInput = {
+  readonly fromField: Scalars['String']['input'];
+  readonly name: Scalars['String']['input'];
+};
+
+export type LinkBatch = {
+  readonly __typename?: 'LinkBatch';
+  readonly argument: Scalars['String']['output'];
+  readonly maxBatchSize: Scalars['Int']['output'];
+  readonly operation: Scalars['String']['output'];
+};
+
+export type LinkBatchInput = {
+  /** The operation's argument that takes the list of keys. */
+  readonly argument: Scalars['String']['input'];
+  /** Most keys in one call, 1–1000. */
+  readonly maxBatchSize?: InputMaybe<Scalars['Int']['input']>;
+  readonly operation: Scalars['String']['input'];
+};
+
+/**
+ * Declares that `type.field` (a type owned by another backend) is resolved by this backend:
+ * an OpenAPI `operation` or a GraphQL `rootField`, with arguments taken from the parent's fields.
+ * The fields arguments come from are always fetched, even when the client did not select them.
+ */
+export type LinkInput = {
+  readonly arguments: ReadonlyArray<LinkArgumentInput>;
+  /** OPENAPI: call this operation with many keys at once instead (its answer is a list in key order). */
+  readonly batch?: InputMaybe<LinkBatchInput>;
+  readonly field: Scalars['String']['input'];
+  readonly operation?: InputMaybe<Scalars['String']['input']>;
+  readonly rootField?: InputMaybe<Scalars['String']['input']>;
+  readonly type: Scalars['String']['input'];
 };
 
 export type Mutation = {
@@ -375,11 +445,19 @@ export type QuotaPeriod =
   | 'MONTH';
 
 export type RegisterBackendInput = {
+  /** OPENAPI: include the backend's status and body in errors (debugging only). */
+  readonly exposeErrors?: InputMaybe<Scalars['Boolean']['input']>;
   /** Headers sent with every request to the backend, e.g. a service token. */
   readonly headers?: InputMaybe<ReadonlyArray<HeaderInput>>;
   readonly kind: BackendKind;
+  /** GRAPHQL, OPENAPI: fields this backend adds to types owned by other backends. */
+  readonly links?: InputMaybe<ReadonlyArray<LinkInput>>;
   /** Unique name, `^[a-z][a-z0-9_-]{0,62}$`; it names the subgraph in the supergraph and in errors. */
   readonly name: Scalars['String']['input'];
+  /** OPENAPI (required): the URL of the OpenAPI document, or the document itself (JSON or YAML). `url` is the API's base URL. */
+  readonly openapi?: InputMaybe<Scalars['String']['input']>;
+  /** GRAPHQL, OPENAPI: prefix of type and root field names (`^[a-z][A-Za-z0-9]{0,30}$`). OPENAPI default: the backend name in camelCase. */
+  readonly prefix?: InputMaybe<Scalars['String']['input']>;
   /** The backend's SDL; when absent it is fetched from the backend (`_service { sdl }`). */
   readonly sdl?: InputMaybe<Scalars['String']['input']>;
   /** Timeout for one request to this backend, 1–600000 ms; the gateway default when absent. */
@@ -438,10 +516,16 @@ export type TrustedDocument = {
 
 export type UpdateBackendInput = {
   readonly clearTimeout?: InputMaybe<Scalars['Boolean']['input']>;
+  readonly exposeErrors?: InputMaybe<Scalars['Boolean']['input']>;
   /** Replaces all headers when given. */
   readonly headers?: InputMaybe<ReadonlyArray<HeaderInput>>;
+  /** Replaces all links when given. */
+  readonly links?: InputMaybe<ReadonlyArray<LinkInput>>;
   readonly name: Scalars['String']['input'];
-  /** Fetch the SDL from the backend again (after a deploy of the subgraph). */
+  /** OPENAPI: a new document URL or document. */
+  readonly openapi?: InputMaybe<Scalars['String']['input']>;
+  readonly prefix?: InputMaybe<Scalars['String']['input']>;
+  /** Fetch the SDL (or, for OPENAPI, the document from its URL) again, after a deploy of the backend. */
   readonly refetchSdl?: InputMaybe<Scalars['Boolean']['input']>;
   /** New inline SDL. Mutually exclusive with `refetchSdl`. */
   readonly sdl?: InputMaybe<Scalars['String']['input']>;
@@ -564,6 +648,12 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IssueApiKeyInput: IssueApiKeyInput;
   IssuedApiKey: ResolverTypeWrapper<Omit<IssuedApiKey, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
+  Link: ResolverTypeWrapper<Link>;
+  LinkArgument: ResolverTypeWrapper<LinkArgument>;
+  LinkArgumentInput: LinkArgumentInput;
+  LinkBatch: ResolverTypeWrapper<LinkBatch>;
+  LinkBatchInput: LinkBatchInput;
+  LinkInput: LinkInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Plan: ResolverTypeWrapper<PlanRecord>;
@@ -601,6 +691,12 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   IssueApiKeyInput: IssueApiKeyInput;
   IssuedApiKey: Omit<IssuedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
+  Link: Link;
+  LinkArgument: LinkArgument;
+  LinkArgumentInput: LinkArgumentInput;
+  LinkBatch: LinkBatch;
+  LinkBatchInput: LinkBatchInput;
+  LinkInput: LinkInput;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Plan: PlanRecord;
@@ -630,9 +726,14 @@ export type ApiKeyResolvers<ContextType = AdminContext, ParentType extends Resol
 
 export type BackendResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Backend'] = ResolversParentTypes['Backend']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  exposeErrors?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   headerNames?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['BackendKind'], ParentType, ContextType>;
+  links?: Resolver<ReadonlyArray<ResolversTypes['Link']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openapiDocument?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openapiUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  prefix?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sdl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sdlSource?: Resolver<ResolversTypes['SdlSource'], ParentType, ContextType>;
   timeoutMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -687,6 +788,26 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type IssuedApiKeyResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['IssuedApiKey'] = ResolversParentTypes['IssuedApiKey']> = {
   apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LinkResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Link'] = ResolversParentTypes['Link']> = {
+  arguments?: Resolver<ReadonlyArray<ResolversTypes['LinkArgument']>, ParentType, ContextType>;
+  batch?: Resolver<Maybe<ResolversTypes['LinkBatch']>, ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rootField?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LinkArgumentResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['LinkArgument'] = ResolversParentTypes['LinkArgument']> = {
+  fromField?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LinkBatchResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['LinkBatch'] = ResolversParentTypes['LinkBatch']> = {
+  argument?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maxBatchSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -777,6 +898,9 @@ export type Resolvers<ContextType = AdminContext> = {
   ConsumerEdge?: ConsumerEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   IssuedApiKey?: IssuedApiKeyResolvers<ContextType>;
+  Link?: LinkResolvers<ContextType>;
+  LinkArgument?: LinkArgumentResolvers<ContextType>;
+  LinkBatch?: LinkBatchResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as registry from './001-registry.js';
 import * as consumers from './002-consumers.js';
+import * as backendKinds from './003-backend-kinds.js';
 
 /**
  * Every migration, in order. Names are stored in `kysely_migration`: never
@@ -9,6 +10,7 @@ import * as consumers from './002-consumers.js';
 const migrations: Record<string, Migration> = {
   '001-registry': registry,
   '002-consumers': consumers,
+  '003-backend-kinds': backendKinds,
 };
 
 // Static, not a folder scan: the migrations ship inside the bundle and tsx/tsc

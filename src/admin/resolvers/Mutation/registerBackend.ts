@@ -1,4 +1,5 @@
 import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
+import { isDocumentUrl } from '../../../sources/index.js';
 import { parseRegisterBackendInput } from '../../inputs.js';
 import { writableRegistry } from '../../registry-access.js';
 
@@ -6,5 +7,6 @@ export const registerBackend: NonNullable<MutationResolvers['registerBackend']> 
   const registry = writableRegistry(context);
   const definition = parseRegisterBackendInput(input);
   await context.validateBackendUrl(definition.url);
+  if (definition.openapi && isDocumentUrl(definition.openapi)) await context.validateBackendUrl(definition.openapi.trim(), 'input.openapi');
   return registry.register(definition);
 };

@@ -6,5 +6,5 @@ export const removeBackend: NonNullable<MutationResolvers['removeBackend']> = as
   const registry = writableRegistry(context);
   const name = parseBackendName(args.name);
   const { schema } = await registry.remove(name);
-  return { removed: name, schema: schema.supergraphSdl ? schema : null };
+  return { removed: name, schema: schema.apiSdl ? schema : null };
 };

@@ -1,4 +1,5 @@
 import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
+import { isDocumentUrl } from '../../../sources/index.js';
 import { parseUpdateBackendInput } from '../../inputs.js';
 import { writableRegistry } from '../../registry-access.js';
 
@@ -6,5 +7,6 @@ export const updateBackend: NonNullable<MutationResolvers['updateBackend']> = as
   const registry = writableRegistry(context);
   const { name, patch } = parseUpdateBackendInput(input);
   if (patch.url !== undefined) await context.validateBackendUrl(patch.url);
+  if (patch.openapi && isDocumentUrl(patch.openapi)) await context.validateBackendUrl(patch.openapi.trim(), 'input.openapi');
   return registry.update(name, patch);
 };

@@ -5,5 +5,5 @@ export const schema: NonNullable<QueryResolvers['schema']> = async (_parent, _ar
   // Static mode stores nothing: describe the generation being served.
   if (!registry) return served.current ? versionOfGeneration(served.current) : null;
   const latest = await store.latestSchemaVersion();
-  return latest?.supergraphSdl ? latest : null;
+  return latest?.apiSdl ? latest : null;
 };

@@ -1,0 +1,178 @@
+import type { GraphQLError } from 'graphql';
+import { request, type Dispatcher } from 'undici';
+import { backendBadRequest, backendBadResponse, backendTimeout, backendUnavailable } from '../../errors.js';
+import { isBlockedAddressError } from '../../net/guarded-agent.js';
+import type { Logger } from '../../log.js';
+import { isRecord } from './document.js';
+
+export interface RestEndpoint {
+  /** Backend name: the only identifier that reaches clients in errors. */
+  name: string;
+  /** Base URL the operation paths are appended to, without a trailing slash. */
+  baseUrl: string;
+  /** Sent with every request, e.g. credentials; names in lower case. */
+  headers: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  dispatcher: Dispatcher;
+  /** Already a child logger carrying `{ backend }`. */
+  log: Logger;
+  /** Put the backend's 4xx answer in the error message (never the URL). */
+  exposeErrors: boolean;
+}
+
+/** One parameter of an operation, as the request builder needs it. */
+export interface ParameterPlan {
+  /** The name on the wire (path template variable, query key, header name). */
+  name: string;
+  in: 'path' | 'query' | 'header';
+  /** The GraphQL argument carrying it. */
+  argumentName: string;
+  /** OpenAPI `style`, defaulted per location (`simple` for path and header, `form` for query). */
+  style: string;
+  /** OpenAPI `explode`, defaulted per style (`true` for `form`, else `false`). */
+  explode: boolean;
+  /** From the GraphQL argument value to the JSON value to serialise. */
+  toJson(value: unknown): unknown;
+}
+
+export interface RequestPlan {
+  method: string;
+  /** Path template, e.g. `/prices/{sku}`. */
+  path: string;
+  parameters: readonly ParameterPlan[];
+  body?: { argumentName: string; contentType: string; toJson(value: unknown): unknown };
+}
+
+/**
+ * Sends one REST call built from GraphQL arguments and resolves with the JSON it answered
+ * (`null` for an empty answer), or rejects with a `BACKEND_*` error that names the backend only.
+ */
+export async function callRestOperation(endpoint: RestEndpoint, plan: RequestPlan, args: Readonly<Record<string, unknown>>): Promise<unknown> {
+  const { url, headers } = buildRequest(endpoint, plan, args);
+  let body: string | undefined;
+  if (plan.body && args[plan.body.argumentName] !== undefined) {
+    body = JSON.stringify(plan.body.toJson(args[plan.body.argumentName]));
+    headers['content-type'] = plan.body.contentType;
+  }
+  const signal = AbortSignal.timeout(endpoint.timeoutMs);
+  let statusCode: number;
+  let text: string;
+  try {
+    const response = await request(url, { method: plan.method as Dispatcher.HttpMethod, headers, body, dispatcher: endpoint.dispatcher, signal });
+    statusCode = response.statusCode;
+    text = await response.body.text();
+  } catch (error) {
+    throw transportError(error, endpoint, signal);
+  }
+  return parseResponse(statusCode, text, endpoint, plan);
+}
+
+function transportError(error: unknown, endpoint: RestEndpoint, signal: AbortSignal): GraphQLError {
+  if (signal.aborted) {
+    endpoint.log.warn({ timeoutMs: endpoint.timeoutMs }, 'backend timed out');
+    return backendTimeout(endpoint.name, endpoint.timeoutMs, { originalError: error });
+  }
+  if (isBlockedAddressError(error)) endpoint.log.warn('backend address refused by the private-address guard');
+  else endpoint.log.warn({ err: error }, 'backend unreachable');
+  return backendUnavailable(endpoint.name, { originalError: error });
+}
+
+function parseResponse(statusCode: number, text: string, endpoint: RestEndpoint, plan: RequestPlan): unknown {
+  const operation = `${plan.method} ${plan.path}`;
+  if (statusCode >= 500) {
+    endpoint.log.warn({ statusCode, operation }, 'backend answered with a server error');
+    throw backendUnavailable(endpoint.name);
+  }
+  if (statusCode >= 400) {
+    // The caller's arguments were refused: not a degraded backend, so no warning.
+    endpoint.log.debug({ statusCode, operation }, 'backend refused the request');
+    // The backend may quote the URL it was called on; the client must not learn it even then.
+    const body = text.trim().slice(0, 1000).split(endpoint.baseUrl).join(`<${endpoint.name}>`);
+    const details = endpoint.exposeErrors && body !== '' ? `: ${body}` : '';
+    const message = `Backend "${endpoint.name}" rejected the request (HTTP ${statusCode})${details}`;
+    throw backendBadRequest(endpoint.name, statusCode, { message: details === '' ? undefined : message });
+  }
+  if (statusCode < 200 || statusCode >= 300) {
+    // undici does not follow redirects, and a redirect is not an answer we can map to a field.
+    endpoint.log.warn({ statusCode, operation }, 'backend answered with an unexpected status');
+    throw backendBadResponse(endpoint.name);
+  }
+  if (statusCode === 204 || text.trim() === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    endpoint.log.warn({ statusCode, operation }, 'backend answered with something that is not JSON');
+    throw backendBadResponse(endpoint.name, { originalError: error });
+  }
+}
+
+function buildRequest(endpoint: RestEndpoint, plan: RequestPlan, args: Readonly<Record<string, unknown>>): { url: string; headers: Record<string, string> } {
+  let path = plan.path;
+  const query: string[] = [];
+  const parameterHeaders: Record<string, string> = {};
+  for (const parameter of plan.parameters) {
+    const raw = args[parameter.argumentName];
+    if (raw === undefined || raw === null) continue;
+    const value = parameter.toJson(raw);
+    switch (parameter.in) {
+      case 'path':
+        path = path.split(`{${parameter.name}}`).join(serializePathValue(parameter, value));
+        break;
+      case 'query':
+        query.push(...serializeQueryValue(parameter, value));
+        break;
+      case 'header':
+        parameterHeaders[parameter.name.toLowerCase()] = serializeSimple(value, parameter.explode, String);
+        break;
+    }
+  }
+  const url = `${endpoint.baseUrl}${path}${query.length > 0 ? `?${query.join('&')}` : ''}`;
+  return { url, headers: { ...endpoint.headers, ...parameterHeaders, accept: 'application/json' } };
+}
+
+const primitive = (value: unknown): string => (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
+
+/** `simple` style (RFC 6570 `{x}` / `{x*}`): lists comma-joined; objects as `k,v` or, exploded, `k=v`. */
+function serializeSimple(value: unknown, explode: boolean, encode: (text: string) => string): string {
+  if (Array.isArray(value)) return value.map((item) => encode(primitive(item))).join(',');
+  if (isRecord(value)) {
+    return Object.entries(value)
+      .map(([key, item]) => (explode ? `${encode(key)}=${encode(primitive(item))}` : `${encode(key)},${encode(primitive(item))}`))
+      .join(',');
+  }
+  return encode(primitive(value));
+}
+
+function serializePathValue(parameter: ParameterPlan, value: unknown): string {
+  const encode = encodeURIComponent;
+  switch (parameter.style) {
+    case 'label':
+      return `.${Array.isArray(value) && parameter.explode ? value.map((item) => encode(primitive(item))).join('.') : serializeSimple(value, parameter.explode, encode)}`;
+    case 'matrix': {
+      const name = encode(parameter.name);
+      if (Array.isArray(value) && parameter.explode) return value.map((item) => `;${name}=${encode(primitive(item))}`).join('');
+      return `;${name}=${serializeSimple(value, parameter.explode, encode)}`;
+    }
+    default:
+      return serializeSimple(value, parameter.explode, encode);
+  }
+}
+
+/** `name=value` pairs, already percent-encoded; delimiters between list items stay literal. */
+function serializeQueryValue(parameter: ParameterPlan, value: unknown): string[] {
+  const encode = encodeURIComponent;
+  const name = encode(parameter.name);
+  if (Array.isArray(value)) {
+    const items = value.map((item) => encode(primitive(item)));
+    if (parameter.explode) return items.map((item) => `${name}=${item}`);
+    const delimiter = parameter.style === 'spaceDelimited' ? '%20' : parameter.style === 'pipeDelimited' ? '|' : ',';
+    return [`${name}=${items.join(delimiter)}`];
+  }
+  if (isRecord(value)) {
+    const entries = Object.entries(value);
+    if (parameter.style === 'deepObject') return entries.map(([key, item]) => `${name}%5B${encode(key)}%5D=${encode(primitive(item))}`);
+    if (parameter.explode) return entries.map(([key, item]) => `${encode(key)}=${encode(primitive(item))}`);
+    return [`${name}=${entries.map(([key, item]) => `${encode(key)},${encode(primitive(item))}`).join(',')}`];
+  }
+  return [`${name}=${encode(primitive(value))}`];
+}

@@ -1,0 +1,226 @@
+import {
+  assertValidSchema,
+  getNamedType,
+  GraphQLBoolean,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  isListType,
+  type GraphQLFieldConfigArgumentMap,
+  type GraphQLFieldConfigMap,
+} from 'graphql';
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../../log.js';
+import { SourceDefinitionError, type BuiltSource, type SourceOperation } from '../types.js';
+import { dereference, isRecord, type MediaTypes, type OpenApiDocument, type OperationObject, type ParameterObject, type PathItemObject, type SchemaObject } from './document.js';
+import { callRestOperation, type ParameterPlan, type RequestPlan, type RestEndpoint } from './executor.js';
+import { NameScope, operationIdFor, pascalCase, sanitizeName } from './naming.js';
+import { SchemaTypeMapper, toJsonValue } from './schema-types.js';
+
+export { fetchOpenApiDocument, parseOpenApiDocument, type FetchOpenApiDocumentOptions, type OpenApiDocument } from './document.js';
+
+export interface OpenApiSourceOptions {
+  /** Backend name: used in error extensions and logs, never the URL. */
+  name: string;
+  /** Base URL the document's paths are appended to, e.g. `https://pricing.internal/v1`. */
+  baseUrl: string;
+  document: OpenApiDocument;
+  /**
+   * Namespace for everything the source adds to the graph: `pricing` gives root fields
+   * `pricing_<operationId>` and types `Pricing<Name>` (see `naming.ts`).
+   */
+  prefix: string;
+  /** Sent with every request to the backend, e.g. credentials. */
+  headers: Readonly<Record<string, string>>;
+  /** Time allowed for one backend call, in milliseconds. */
+  timeoutMs: number;
+  /** Connection pool for backend calls: the guarded agent. */
+  dispatcher: Dispatcher;
+  log: Logger;
+  /** Put the backend's own 4xx message in `BACKEND_BAD_REQUEST` errors (never its URL). @default false */
+  exposeErrors?: boolean;
+}
+
+// HEAD, OPTIONS and TRACE answer without a JSON body worth a field.
+const methods = { get: 'Query', put: 'Mutation', post: 'Mutation', patch: 'Mutation', delete: 'Mutation' } as const;
+// OpenAPI 3 says header parameters with these names are ignored: the request sets them itself.
+const ignoredHeaders = new Set(['accept', 'content-type', 'authorization']);
+
+/**
+ * Turns an OpenAPI 3.x document into an executable subschema whose resolvers call the REST API:
+ * GET operations become Query fields, the others Mutation fields. Pure: nothing is fetched.
+ * Throws `SourceDefinitionError` when the document cannot be mapped.
+ */
+export function buildOpenApiSource(options: OpenApiSourceOptions): BuiltSource {
+  const { name, document, prefix } = options;
+  if (!/[A-Za-z]/.test(prefix)) throw new SourceDefinitionError(`The prefix "${prefix}" needs at least one letter.`);
+  const endpoint: RestEndpoint = {
+    name,
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    // Lower-cased so a header parameter replaces a configured header of the same name instead of doubling it.
+    headers: Object.fromEntries(Object.entries(options.headers).map(([key, value]) => [key.toLowerCase(), value])),
+    timeoutMs: options.timeoutMs,
+    dispatcher: options.dispatcher,
+    log: options.log.child({ backend: name }),
+    exposeErrors: options.exposeErrors ?? false,
+  };
+  const fieldPrefix = sanitizeName(prefix);
+  const mapper = new SchemaTypeMapper(document, pascalCase(prefix));
+  const fieldNames = new NameScope();
+  const operations = new Map<string, SourceOperation>();
+  const queryFields: GraphQLFieldConfigMap<unknown, unknown> = {};
+  const mutationFields: GraphQLFieldConfigMap<unknown, unknown> = {};
+
+  for (const [path, rawPathItem] of Object.entries(document.paths)) {
+    if (!isRecord(rawPathItem)) continue;
+    const pathItem = dereference(document, rawPathItem as PathItemObject, `paths.${path}`);
+    for (const [method, rootType] of Object.entries(methods)) {
+      const operation = pathItem[method as keyof typeof methods];
+      if (!isRecord(operation)) continue;
+      const location = `paths.${path}.${method}`;
+      const operationId = typeof operation.operationId === 'string' ? operation.operationId : operationIdFor(method, path);
+      if (operations.has(operationId)) throw new SourceDefinitionError(`Two operations have the operationId "${operationId}".`, location);
+      const fieldName = fieldNames.claim(`${fieldPrefix}_${sanitizeName(operationId)}`);
+      const field = buildRootField({ mapper, endpoint, document, operationId, fieldName, rootType, method, path, pathItem, operation, location });
+      if (!field) continue;
+      operations.set(operationId, field.operation);
+      (rootType === 'Query' ? queryFields : mutationFields)[fieldName] = field.config;
+    }
+  }
+  if (operations.size === 0) throw new SourceDefinitionError('The OpenAPI document has no GET, PUT, POST, PATCH or DELETE operation to expose.', 'paths');
+  if (Object.keys(queryFields).length === 0) {
+    // A GraphQL schema must have a Query type, and a type at least one field.
+    queryFields[`_${fieldPrefix}_noQueries`] = { type: GraphQLBoolean, description: 'This source has only mutations; always null.' };
+  }
+
+  let schema: GraphQLSchema;
+  try {
+    // Collecting the types runs every field thunk, so a bad schema deep in the document fails
+    // here, not on the first query.
+    schema = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: queryFields }),
+      mutation: Object.keys(mutationFields).length > 0 ? new GraphQLObjectType({ name: 'Mutation', fields: mutationFields }) : undefined,
+    });
+    assertValidSchema(schema);
+  } catch (error) {
+    if (error instanceof SourceDefinitionError) throw error;
+    throw new SourceDefinitionError(`The OpenAPI document does not map to a valid GraphQL schema: ${(error as Error).message}`);
+  }
+  return { name, subschema: { schema, batch: false }, operations };
+}
+
+interface RootFieldInput {
+  mapper: SchemaTypeMapper;
+  endpoint: RestEndpoint;
+  document: OpenApiDocument;
+  operationId: string;
+  fieldName: string;
+  rootType: 'Query' | 'Mutation';
+  method: string;
+  path: string;
+  pathItem: PathItemObject;
+  operation: OperationObject;
+  location: string;
+}
+
+function buildRootField(input: RootFieldInput): { operation: SourceOperation; config: GraphQLFieldConfigMap<unknown, unknown>[string] } | undefined {
+  const { mapper, endpoint, document, operationId, fieldName, rootType, method, path, operation, location } = input;
+  const args: GraphQLFieldConfigArgumentMap = {};
+  const argumentNames = new NameScope();
+  const hintBase = pascalCase(operationId);
+
+  let body: RequestPlan['body'];
+  if (operation.requestBody !== undefined) {
+    const requestBody = dereference(document, operation.requestBody, `${location}.requestBody`);
+    const media = jsonMediaType(requestBody);
+    if (!media) {
+      // A form or file upload has no GraphQL mapping here; the operation is left out, not half-mapped.
+      endpoint.log.warn({ operationId }, 'operation skipped: its request body is not JSON');
+      return undefined;
+    }
+    const argumentName = argumentNames.claim('input');
+    const mapped = mapper.input(media.schema ?? {}, { base: `${hintBase}Body` });
+    const type = requestBody.required === true && !mapped.nullable ? new GraphQLNonNull(mapped.type) : mapped.type;
+    args[argumentName] = { type, description: requestBody.description };
+    body = { argumentName, contentType: media.contentType, toJson: (value) => toJsonValue(value, type) };
+  }
+
+  const parameters: ParameterPlan[] = [];
+  for (const parameter of mergedParameters(document, input.pathItem, operation, location)) {
+    const where = parameter.in;
+    if (where === 'cookie' || (where === 'header' && ignoredHeaders.has(parameter.name.toLowerCase()))) continue;
+    const schema = parameter.schema ?? Object.values(parameter.content ?? {})[0]?.schema ?? {};
+    const mapped = mapper.input(schema, { base: `${hintBase}${pascalCase(parameter.name)}` });
+    const required = where === 'path' || parameter.required === true;
+    const type = required && !mapped.nullable ? new GraphQLNonNull(mapped.type) : mapped.type;
+    const argumentName = argumentNames.claim(sanitizeName(parameter.name));
+    args[argumentName] = { type, description: parameter.description };
+    const style = parameter.style ?? (where === 'query' ? 'form' : 'simple');
+    parameters.push({
+      name: parameter.name,
+      in: where,
+      argumentName,
+      style,
+      explode: parameter.explode ?? style === 'form',
+      toJson: (value) => toJsonValue(value, type),
+    });
+  }
+
+  const declared = new Set(parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name));
+  for (const [, variable] of path.matchAll(/\{([^}]+)\}/g)) {
+    if (!declared.has(variable!)) throw new SourceDefinitionError(`The path variable {${variable}} has no path parameter.`, location);
+  }
+
+  const responseSchema = successSchema(document, operation, location);
+  // Root fields stay nullable whatever the schema says, so a failed call nulls only its own field.
+  const returnType = responseSchema ? mapper.output(responseSchema, { base: `${hintBase}Response` }).type : mapper.json;
+  const plan: RequestPlan = { method: method.toUpperCase(), path, parameters, body };
+  const call = (callArgs: Record<string, unknown>) => callRestOperation(endpoint, plan, callArgs);
+  return {
+    operation: {
+      fieldName,
+      rootType,
+      returnTypeName: getNamedType(returnType).name,
+      returnsList: isListType(returnType),
+      argumentNames: Object.keys(args),
+      call,
+    },
+    config: {
+      type: returnType,
+      args,
+      description: [operation.summary, operation.description].filter((text) => typeof text === 'string').join('\n\n') || undefined,
+      deprecationReason: operation.deprecated === true ? 'Deprecated in the OpenAPI document.' : undefined,
+      resolve: (_source, fieldArgs: Record<string, unknown>) => call(fieldArgs),
+    },
+  };
+}
+
+/** Path-level parameters overridden by operation-level ones with the same name and location. */
+function mergedParameters(document: OpenApiDocument, pathItem: PathItemObject, operation: OperationObject, location: string): Array<ParameterObject & { name: string; in: 'path' | 'query' | 'header' | 'cookie' }> {
+  const byKey = new Map<string, ParameterObject & { name: string; in: 'path' | 'query' | 'header' | 'cookie' }>();
+  const all = [...(Array.isArray(pathItem.parameters) ? pathItem.parameters : []), ...(Array.isArray(operation.parameters) ? operation.parameters : [])];
+  for (const [index, raw] of all.entries()) {
+    const parameter = dereference(document, raw, `${location}.parameters.${index}`);
+    if (typeof parameter.name !== 'string' || !['path', 'query', 'header', 'cookie'].includes(parameter.in ?? '')) {
+      throw new SourceDefinitionError('A parameter needs a `name` and an `in` of path, query, header or cookie.', `${location}.parameters.${index}`);
+    }
+    byKey.set(`${parameter.in}:${parameter.name}`, parameter as ParameterObject & { name: string; in: 'path' | 'query' | 'header' | 'cookie' });
+  }
+  return [...byKey.values()];
+}
+
+/** `application/json`, or any `+json` type (`application/problem+json`), with its schema. */
+function jsonMediaType(holder: MediaTypes): { contentType: string; schema: SchemaObject | undefined } | undefined {
+  const content = isRecord(holder.content) ? holder.content : {};
+  const contentType = Object.keys(content).find((type) => /^application\/(.+\+)?json(;|$)/i.test(type));
+  return contentType === undefined ? undefined : { contentType, schema: content[contentType]?.schema };
+}
+
+/** The JSON schema of the first 2xx response (200 before 201…, then `2XX`), if it has one. */
+function successSchema(document: OpenApiDocument, operation: OperationObject, location: string): SchemaObject | undefined {
+  const responses = isRecord(operation.responses) ? operation.responses : {};
+  const status = [...Object.keys(responses).filter((code) => /^2\d\d$/.test(code)).sort(), ...Object.keys(responses).filter((code) => /^2XX$/i.test(code))][0];
+  if (status === undefined) return undefined;
+  const response = dereference(document, responses[status]!, `${location}.responses.${status}`);
+  return jsonMediaType(response)?.schema;
+}
