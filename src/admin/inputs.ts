@@ -75,6 +75,9 @@ const link = z
     }),
   );
 const links = z.array(link).max(100, 'at most 100 links');
+const merge = z
+  .array(z.object({ type: graphqlName, rootField: graphqlName, keyField: graphqlName, argument: graphqlName }))
+  .max(100, 'at most 100 merged types');
 
 const registerBackendInput = z
   .object({
@@ -88,8 +91,10 @@ const registerBackendInput = z
     prefix: prefix.nullish(),
     links: links.nullish(),
     exposeErrors: z.boolean().nullish(),
+    merge: merge.nullish(),
   })
   .superRefine((input, ctx) => {
+    if (input.merge != null && input.kind !== 'GRAPHQL') ctx.addIssue({ code: 'custom', path: ['merge'], message: 'is only for GRAPHQL backends' });
     const isOpenApi = input.kind === 'OPENAPI';
     if (isOpenApi && input.openapi == null) ctx.addIssue({ code: 'custom', path: ['openapi'], message: 'is required for an OPENAPI backend (a URL or the document)' });
     if (!isOpenApi && input.openapi != null) ctx.addIssue({ code: 'custom', path: ['openapi'], message: 'is only for OPENAPI backends' });
@@ -118,6 +123,7 @@ const updateBackendInput = z
     prefix: prefix.nullish(),
     links: links.nullish(),
     exposeErrors: z.boolean().nullish(),
+    merge: merge.nullish(),
   })
   .superRefine((input, ctx) => {
     if ((input.sdl != null || input.openapi != null) && input.refetchSdl) ctx.addIssue({ code: 'custom', path: ['refetchSdl'], message: 'cannot be combined with sdl or openapi' });
@@ -152,6 +158,7 @@ export function parseRegisterBackendInput(input: RegisterBackendInput): BackendD
       ...(parsed.prefix != null && { prefix: parsed.prefix }),
       ...(parsed.links != null && { links: parsed.links }),
       ...(parsed.exposeErrors != null && { exposeErrors: parsed.exposeErrors }),
+      ...(parsed.merge != null && { merge: parsed.merge }),
     },
   };
 }
@@ -171,6 +178,7 @@ export function parseUpdateBackendInput(input: UpdateBackendInput): { name: stri
     ...(parsed.prefix != null && { prefix: parsed.prefix }),
     ...(parsed.links != null && { links: parsed.links }),
     ...(parsed.exposeErrors != null && { exposeErrors: parsed.exposeErrors }),
+    ...(parsed.merge != null && { merge: parsed.merge }),
   };
   if (Object.keys(options).length) patch.options = options;
   return { name: parsed.name, patch };

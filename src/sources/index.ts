@@ -22,7 +22,7 @@ export function buildSource(backend: BackendInput, { dispatcher, log, defaultTim
   };
   switch (backend.kind) {
     case 'GRAPHQL':
-      return buildGraphQLSource({ ...common, url: backend.url, sdl: backend.sdl, prefix: backend.options.prefix });
+      return buildGraphQLSource({ ...common, url: backend.url, sdl: backend.sdl, prefix: backend.options.prefix, merge: backend.options.merge });
     case 'OPENAPI':
       if (!backend.openapiDocument) throw new SourceDefinitionError(`Backend "${backend.name}" has no OpenAPI document.`);
       return buildOpenApiSource({

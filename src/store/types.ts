@@ -39,6 +39,19 @@ export interface BackendOptions {
   exposeErrors?: boolean;
   /** OPENAPI: where the document was fetched from, when it was given as a URL. */
   openapiUrl?: string;
+  /** GRAPHQL: types this backend shares with others, merged by a key (they keep their names). */
+  merge?: MergeDefinition[];
+}
+
+/** A GRAPHQL backend's type merged with the type of the same name elsewhere in the graph. */
+export interface MergeDefinition {
+  type: string;
+  /** Root Query field (as the backend names it) returning the type for one key. */
+  rootField: string;
+  /** Field of the type holding the key, e.g. `upc`. */
+  keyField: string;
+  /** Argument of `rootField` taking the key. */
+  argument: string;
 }
 
 /**

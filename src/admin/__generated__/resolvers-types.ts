@@ -48,6 +48,8 @@ export type Backend = {
   readonly kind: BackendKind;
   /** Fields this backend adds to types of other backends. */
   readonly links: ReadonlyArray<Link>;
+  /** GRAPHQL: types merged with other backends by key. */
+  readonly merge: ReadonlyArray<MergedType>;
   readonly name: Scalars['String']['output'];
   /** OPENAPI: the document the fields were generated from. */
   readonly openapiDocument?: Maybe<Scalars['String']['output']>;
@@ -232,6 +234,25 @@ export type LinkInput = {
   readonly operation?: InputMaybe<Scalars['String']['input']>;
   readonly rootField?: InputMaybe<Scalars['String']['input']>;
   readonly type: Scalars['String']['input'];
+};
+
+/**
+ * Merges a GRAPHQL backend's `type` with the type of the same name elsewhere in the graph: the
+ * gateway asks `rootField(argument: <keyField of the object>)` for this backend's fields.
+ */
+export type MergeInput = {
+  readonly argument: Scalars['String']['input'];
+  readonly keyField: Scalars['String']['input'];
+  readonly rootField: Scalars['String']['input'];
+  readonly type: Scalars['String']['input'];
+};
+
+export type MergedType = {
+  readonly __typename?: 'MergedType';
+  readonly argument: Scalars['String']['output'];
+  readonly keyField: Scalars['String']['output'];
+  readonly rootField: Scalars['String']['output'];
+  readonly type: Scalars['String']['output'];
 };
 
 export type Mutation = {
@@ -452,6 +473,8 @@ export type RegisterBackendInput = {
   readonly kind: BackendKind;
   /** GRAPHQL, OPENAPI: fields this backend adds to types owned by other backends. */
   readonly links?: InputMaybe<ReadonlyArray<LinkInput>>;
+  /** GRAPHQL: types shared with other backends, merged by a key field (they keep their names). */
+  readonly merge?: InputMaybe<ReadonlyArray<MergeInput>>;
   /** Unique name, `^[a-z][a-z0-9_-]{0,62}$`; it names the subgraph in the supergraph and in errors. */
   readonly name: Scalars['String']['input'];
   /** OPENAPI (required): the URL of the OpenAPI document, or the document itself (JSON or YAML). `url` is the API's base URL. */
@@ -521,6 +544,8 @@ export type UpdateBackendInput = {
   readonly headers?: InputMaybe<ReadonlyArray<HeaderInput>>;
   /** Replaces all links when given. */
   readonly links?: InputMaybe<ReadonlyArray<LinkInput>>;
+  /** Replaces all merged types when given. */
+  readonly merge?: InputMaybe<ReadonlyArray<MergeInput>>;
   readonly name: Scalars['String']['input'];
   /** OPENAPI: a new document URL or document. */
   readonly openapi?: InputMaybe<Scalars['String']['input']>;
@@ -654,6 +679,8 @@ export type ResolversTypes = {
   LinkBatch: ResolverTypeWrapper<LinkBatch>;
   LinkBatchInput: LinkBatchInput;
   LinkInput: LinkInput;
+  MergeInput: MergeInput;
+  MergedType: ResolverTypeWrapper<MergedType>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Plan: ResolverTypeWrapper<PlanRecord>;
@@ -697,6 +724,8 @@ export type ResolversParentTypes = {
   LinkBatch: LinkBatch;
   LinkBatchInput: LinkBatchInput;
   LinkInput: LinkInput;
+  MergeInput: MergeInput;
+  MergedType: MergedType;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Plan: PlanRecord;
@@ -730,6 +759,7 @@ export type BackendResolvers<ContextType = AdminContext, ParentType extends Reso
   headerNames?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['BackendKind'], ParentType, ContextType>;
   links?: Resolver<ReadonlyArray<ResolversTypes['Link']>, ParentType, ContextType>;
+  merge?: Resolver<ReadonlyArray<ResolversTypes['MergedType']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   openapiDocument?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   openapiUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -808,6 +838,13 @@ export type LinkBatchResolvers<ContextType = AdminContext, ParentType extends Re
   argument?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   maxBatchSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MergedTypeResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['MergedType'] = ResolversParentTypes['MergedType']> = {
+  argument?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyField?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rootField?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -901,6 +938,7 @@ export type Resolvers<ContextType = AdminContext> = {
   Link?: LinkResolvers<ContextType>;
   LinkArgument?: LinkArgumentResolvers<ContextType>;
   LinkBatch?: LinkBatchResolvers<ContextType>;
+  MergedType?: MergedTypeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;

@@ -6,6 +6,7 @@ export const Backend: BackendResolvers = {
   prefix: (backend) => backend.options.prefix ?? null,
   openapiUrl: (backend) => backend.options.openapiUrl ?? null,
   exposeErrors: (backend) => backend.options.exposeErrors ?? false,
+  merge: (backend) => backend.options.merge ?? [],
   links: (backend) =>
     (backend.options.links ?? []).map((link) => ({
       type: link.type,
