@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badUserInput } from '../errors.js';
 import type { BackendPatch, BackendDefinition } from '../graph/registry.js';
-import type { LinkDefinition } from '../store/types.js';
+import type { BackendOptions, LinkDefinition } from '../store/types.js';
 import type { RegisterBackendInput, UpdateBackendInput } from './__generated__/resolvers-types.js';
 
 const backendName = z
@@ -79,6 +79,15 @@ const merge = z
   .array(z.object({ type: graphqlName, rootField: graphqlName, keyField: graphqlName, argument: graphqlName }))
   .max(100, 'at most 100 merged types');
 
+/** Fields of REST and plain GraphQL backends, the same when registering and updating. */
+const sourceFields = {
+  openapi: openapi.nullish(),
+  prefix: prefix.nullish(),
+  links: links.nullish(),
+  exposeErrors: z.boolean().nullish(),
+  merge: merge.nullish(),
+};
+
 const registerBackendInput = z
   .object({
     name: backendName,
@@ -87,11 +96,7 @@ const registerBackendInput = z
     headers: headers.nullish(),
     sdl: sdl.nullish(),
     timeoutMs: timeoutMs.nullish(),
-    openapi: openapi.nullish(),
-    prefix: prefix.nullish(),
-    links: links.nullish(),
-    exposeErrors: z.boolean().nullish(),
-    merge: merge.nullish(),
+    ...sourceFields,
   })
   .superRefine((input, ctx) => {
     if (input.merge != null && input.kind !== 'GRAPHQL') ctx.addIssue({ code: 'custom', path: ['merge'], message: 'is only for GRAPHQL backends' });
@@ -119,11 +124,7 @@ const updateBackendInput = z
     refetchSdl: z.boolean().nullish(),
     timeoutMs: timeoutMs.nullish(),
     clearTimeout: z.boolean().nullish(),
-    openapi: openapi.nullish(),
-    prefix: prefix.nullish(),
-    links: links.nullish(),
-    exposeErrors: z.boolean().nullish(),
-    merge: merge.nullish(),
+    ...sourceFields,
   })
   .superRefine((input, ctx) => {
     if ((input.sdl != null || input.openapi != null) && input.refetchSdl) ctx.addIssue({ code: 'custom', path: ['refetchSdl'], message: 'cannot be combined with sdl or openapi' });
@@ -144,6 +145,16 @@ export function parseBackendName(value: unknown, field = 'name'): string {
   return parseInput(backendName, value, field);
 }
 
+/** The options given (absent and null ones left out, so an update keeps the stored ones). */
+function sourceOptions(parsed: { prefix?: string | null; links?: LinkDefinition[] | null; exposeErrors?: boolean | null; merge?: BackendOptions['merge'] | null }): BackendOptions {
+  return {
+    ...(parsed.prefix != null && { prefix: parsed.prefix }),
+    ...(parsed.links != null && { links: parsed.links }),
+    ...(parsed.exposeErrors != null && { exposeErrors: parsed.exposeErrors }),
+    ...(parsed.merge != null && { merge: parsed.merge }),
+  };
+}
+
 export function parseRegisterBackendInput(input: RegisterBackendInput): BackendDefinition {
   const parsed = parseInput(registerBackendInput, input, 'input');
   return {
@@ -154,12 +165,7 @@ export function parseRegisterBackendInput(input: RegisterBackendInput): BackendD
     sdl: parsed.sdl ?? undefined,
     openapi: parsed.openapi ?? undefined,
     timeoutMs: parsed.timeoutMs ?? null,
-    options: {
-      ...(parsed.prefix != null && { prefix: parsed.prefix }),
-      ...(parsed.links != null && { links: parsed.links }),
-      ...(parsed.exposeErrors != null && { exposeErrors: parsed.exposeErrors }),
-      ...(parsed.merge != null && { merge: parsed.merge }),
-    },
+    options: sourceOptions(parsed),
   };
 }
 
@@ -174,12 +180,7 @@ export function parseUpdateBackendInput(input: UpdateBackendInput): { name: stri
   if (parsed.clearTimeout) patch.timeoutMs = null;
   if (parsed.openapi != null) patch.openapi = parsed.openapi;
   if (parsed.refetchSdl) patch.openapi = null;
-  const options = {
-    ...(parsed.prefix != null && { prefix: parsed.prefix }),
-    ...(parsed.links != null && { links: parsed.links }),
-    ...(parsed.exposeErrors != null && { exposeErrors: parsed.exposeErrors }),
-    ...(parsed.merge != null && { merge: parsed.merge }),
-  };
+  const options = sourceOptions(parsed);
   if (Object.keys(options).length) patch.options = options;
   return { name: parsed.name, patch };
 }

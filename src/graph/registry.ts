@@ -2,7 +2,7 @@ import { printSchema, type GraphQLError } from 'graphql';
 import type { Dispatcher } from 'undici';
 import { badUserInput, compositionFailed, ErrorCode, notFound, type CompositionErrorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
-import { fetchSubgraphSdl, SdlFetchError } from '../sources/federation/sdl.js';
+import { fetchSubgraphSdl } from '../sources/federation/sdl.js';
 import { buildSource, defaultPrefix, isDocumentUrl } from '../sources/index.js';
 import { fetchGraphQLServiceSdl } from '../sources/graphql/index.js';
 import { fetchOpenApiDocument, parseOpenApiDocument } from '../sources/openapi/index.js';
@@ -268,7 +268,7 @@ async function fetchOrRefuse(field: string, what: string, fetchIt: () => Promise
   try {
     return await fetchIt();
   } catch (error) {
-    if (error instanceof SdlFetchError || error instanceof SourceDefinitionError) throw badUserInput(field, `${what}: ${error.message}`);
+    if (error instanceof SourceDefinitionError) throw badUserInput(field, `${what}: ${error.message}`);
     throw error;
   }
 }

@@ -1,47 +1,17 @@
 import { RenameRootFields, RenameTypes } from '@graphql-tools/wrap';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, getNamedType, isObjectType, printSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Logger } from '../../log.js';
 import type { MergeDefinition } from '../../store/types.js';
+import { askBackend, type DescriptionTransport } from '../ask-backend.js';
 import { createSubgraphExecutor } from '../federation/executor.js';
 import { SourceDefinitionError, type BuiltSource } from '../types.js';
 
-const INTROSPECTION_BODY = JSON.stringify({ query: getIntrospectionQuery({ descriptions: true }) });
+const INTROSPECTION_QUERY = getIntrospectionQuery({ descriptions: true });
 
-/**
- * Introspects a plain GraphQL service and prints its schema, so it can be stored and rebuilt
- * without asking the service again. Errors say what an admin can act on, without the body.
- */
-export async function fetchGraphQLServiceSdl(
-  url: string,
-  { headers, dispatcher, timeoutMs }: { headers: Readonly<Record<string, string>>; dispatcher: Dispatcher; timeoutMs: number },
-): Promise<string> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  let text: string;
-  let statusCode: number;
-  try {
-    const response = await request(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
-      body: INTROSPECTION_BODY,
-      dispatcher,
-      signal,
-    });
-    statusCode = response.statusCode;
-    text = await response.body.text();
-  } catch {
-    throw new SourceDefinitionError(
-      signal.aborted
-        ? `the backend did not answer within ${timeoutMs} ms`
-        : 'the backend could not be reached (connection refused, address not allowed or DNS failure)',
-    );
-  }
-  let payload: { data?: IntrospectionQuery };
-  try {
-    payload = JSON.parse(text) as typeof payload;
-  } catch {
-    throw new SourceDefinitionError(`the backend answered HTTP ${statusCode} with something that is not JSON`);
-  }
+/** Introspects a plain GraphQL service and prints its schema, so it is stored and rebuilt without asking again. */
+export async function fetchGraphQLServiceSdl(url: string, transport: DescriptionTransport): Promise<string> {
+  const payload = (await askBackend(url, INTROSPECTION_QUERY, transport)) as { data?: IntrospectionQuery } | null;
   if (!payload?.data?.__schema) {
     throw new SourceDefinitionError('the backend did not answer the introspection query (is introspection disabled? give the SDL inline)');
   }
