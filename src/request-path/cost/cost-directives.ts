@@ -25,6 +25,8 @@ const COST_SPEC_URL = /^https:\/\/specs\.apollo\.dev\/cost\/v0\.\d+$/;
  * (`@listSize`) as `@<prefix>__listSize` unless imported.
  */
 export function costDirectiveNamesFromSupergraph(supergraphSdl: string): CostDirectiveNames {
+  // A graph of only REST and plain GraphQL backends has no supergraph.
+  if (supergraphSdl.trim() === '') return DEFAULT_COST_DIRECTIVE_NAMES;
   const document = parse(supergraphSdl, { noLocation: true });
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
