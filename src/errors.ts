@@ -134,6 +134,11 @@ export function notFound(field: string, message: string): GraphQLError {
   return gatehouseError(ErrorCode.NOT_FOUND, message, { field });
 }
 
+/** A path that is neither GraphQL endpoint nor a health check. */
+export function routeNotFound(): GraphQLError {
+  return gatehouseError(ErrorCode.NOT_FOUND, 'Not found. The GraphQL endpoint is /graphql.', { http: { status: 404 } });
+}
+
 export interface CompositionErrorDetail {
   message: string;
   /** The composition rule's own code, e.g. `FIELD_TYPE_MISMATCH`. */

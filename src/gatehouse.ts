@@ -6,7 +6,7 @@ import { badUserInput } from './errors.js';
 import { ServedGraph } from './graph/generation.js';
 import { Registry } from './graph/registry.js';
 import { StaticSupergraph } from './graph/static-supergraph.js';
-import { createHttpServer } from './http.js';
+import { createHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
 import { createGuardedAgent } from './net/guarded-agent.js';

@@ -1,7 +1,8 @@
 import { generateApiKey } from '../consumers/api-keys.js';
 import { badUserInput, notFound } from '../errors.js';
 import { StoreRejection, type StoreRejectionReason } from '../store/store-error.js';
-import type { ApiKeyRecord, ConsumerRecord, PlanRecord, Store } from '../store/types.js';
+import type { ApiKeyRecord, ConsumerRecord, PlanRecord } from '../consumers/types.js';
+import type { Store } from '../store/types.js';
 import type { AdminContext } from './context.js';
 
 // Lookups and writes shared by the plan, consumer and key resolvers.

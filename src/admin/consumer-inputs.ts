@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TRUSTED_DOCUMENT_HASH_PATTERN } from '../consumers/trusted-documents.js';
 import { badUserInput } from '../errors.js';
-import type { PlanInput, PlanPatch } from '../store/types.js';
+import type { PlanInput, PlanPatch } from '../consumers/types.js';
 import type {
   CreateConsumerInput,
   CreatePlanInput,

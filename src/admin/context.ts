@@ -1,6 +1,6 @@
+import type { BaseContext } from '../http/context.js';
 import type { ServedGraph } from '../graph/generation.js';
 import type { Registry } from '../graph/registry.js';
-import type { GatehouseContext } from '../request-path/context.js';
 import type { Store } from '../store/types.js';
 
 /** What the admin resolvers need besides the request itself. */
@@ -14,4 +14,4 @@ export interface AdminDependencies {
 }
 
 /** Context of an admin operation: it has passed the admin token check. */
-export type AdminContext = GatehouseContext & AdminDependencies;
+export type AdminContext = BaseContext & AdminDependencies;

@@ -1,4 +1,4 @@
-import type { ConsumerRecord, Page } from '../store/types.js';
+import type { ConsumerRecord, Page } from '../consumers/types.js';
 
 /**
  * What resolvers hand to types that have no record of their own (codegen's

@@ -2,11 +2,11 @@ import { createSchema, createYoga, type Plugin, type YogaServerInstance } from '
 import { readFileSync } from 'node:fs';
 import { unauthenticated } from '../errors.js';
 import type { Logger } from '../log.js';
-import { maskUnexpectedErrors } from '../request-path/mask-error.js';
-import type { ServerContext } from '../request-path/context.js';
-import { useRequestId } from '../request-path/plugins/use-request-id.js';
-import { useVariableErrorCodes } from '../request-path/plugins/use-variable-error-codes.js';
-import { yogaLogger } from '../request-path/yoga-logger.js';
+import type { ServerContext } from '../http/context.js';
+import { maskUnexpectedErrors } from '../http/mask-error.js';
+import { useRequestId } from '../http/plugins/use-request-id.js';
+import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
+import { yogaLogger } from '../http/yoga-logger.js';
 import { bearerToken, type AdminTokenCheck } from './auth.js';
 import type { AdminContext, AdminDependencies } from './context.js';
 import { resolvers } from './resolvers/index.js';
@@ -22,22 +22,15 @@ export interface AdminServerOptions extends AdminDependencies {
 export type AdminServer = YogaServerInstance<ServerContext, AdminDependencies>;
 
 /**
- * Refuses every admin request without the admin token, before parsing. GraphiQL's
- * page itself is served without it (it holds no data); its requests need the header.
+ * Refuses every admin request without the admin token, before its body is read. GraphiQL's page
+ * itself is served earlier, in onRequest, without it (it holds no data); its requests need the
+ * header. The thrown error becomes the 401 response, `WWW-Authenticate` included.
  */
 function useAdminToken(token: AdminTokenCheck): Plugin {
   return {
-    onRequest({ request, endResponse, fetchAPI }) {
-      const acceptsHtml = request.method === 'GET' && request.headers.get('accept')?.includes('text/html');
-      if (acceptsHtml) return;
+    onRequestParse({ request }) {
       if (token.verify(bearerToken(request.headers.get('authorization')))) return;
-      const error = unauthenticated('The admin API needs `Authorization: Bearer <admin token>`.');
-      endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] }), {
-          status: 401,
-          headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="gatehouse-admin"' },
-        }),
-      );
+      throw unauthenticated('The admin API needs `Authorization: Bearer <admin token>`.', 'Bearer realm="gatehouse-admin"');
     },
   };
 }

@@ -1,15 +1,7 @@
-import type { YogaInitialContext } from 'graphql-yoga';
-import type { Logger } from '../log.js';
-import type { PlanRecord } from '../store/types.js';
+import type { BaseContext } from '../http/context.js';
+import type { PlanRecord } from '../consumers/types.js';
 
-/** Server context handed to Yoga by the HTTP layer. */
-export interface ServerContext {
-  /** Set when the request arrives: every log line of the request carries it. */
-  requestId: string;
-  log: Logger;
-  /** Peer address of the connection (no forwarding header is trusted): the budget key of anonymous callers. */
-  clientAddress?: string;
-}
+export type { ServerContext } from '../http/context.js';
 
 /** Who is calling, as established by the authentication plugins. */
 export interface ConsumerIdentity {
@@ -28,7 +20,6 @@ export interface ConsumerIdentity {
  * their fields here: `consumer` is set by the authentication plugins before
  * any cost, limit or authorization plugin runs.
  */
-export type GatehouseContext = YogaInitialContext &
-  ServerContext & {
-    consumer?: ConsumerIdentity;
-  };
+export type GatehouseContext = BaseContext & {
+  consumer?: ConsumerIdentity;
+};

@@ -4,8 +4,8 @@ import type { AuthConfig, LimitsConfig } from '../config/schema.js';
 import { schemaUnavailable } from '../errors.js';
 import type { ServedGraph } from '../graph/generation.js';
 import type { Logger } from '../log.js';
-import { maskUnexpectedErrors } from './mask-error.js';
-import type { ServerContext } from './context.js';
+import { maskUnexpectedErrors } from '../http/mask-error.js';
+import type { ServerContext } from '../http/context.js';
 import { costDirectiveNamesFromSupergraph, DEFAULT_COST_DIRECTIVE_NAMES } from './cost/cost-directives.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDocumentLimits } from './plugins/use-document-limits.js';
@@ -17,9 +17,9 @@ import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import type { ConsumerLookupStore } from './plugins/consumer-auth/consumer-resolver.js';
 import { useConsumerAuth } from './plugins/use-consumer-auth.js';
 import { useFieldAuthorization } from './plugins/use-field-authorization.js';
-import { useRequestId } from './plugins/use-request-id.js';
-import { useVariableErrorCodes } from './plugins/use-variable-error-codes.js';
-import { yogaLogger } from './yoga-logger.js';
+import { useRequestId } from '../http/plugins/use-request-id.js';
+import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
+import { yogaLogger } from '../http/yoga-logger.js';
 
 export interface RequestPathOptions {
   served: ServedGraph;

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { QuotaPeriod } from '../../store/types.js';
+import type { QuotaPeriod } from '../../consumers/types.js';
 
 export interface QuotaLimits {
   period: QuotaPeriod;

@@ -1,7 +1,7 @@
 import type { ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { quotaExceeded, rateLimited } from '../../errors.js';
-import type { PlanRecord } from '../../store/types.js';
+import type { PlanRecord } from '../../consumers/types.js';
 import type { ConsumerIdentity, GatehouseContext } from '../context.js';
 import { operationCost } from '../cost/request-cost.js';
 import { InMemoryQuotaCounter, type QuotaCounter } from '../limits/quota-counter.js';

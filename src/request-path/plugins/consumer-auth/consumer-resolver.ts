@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { ConsumerRecord, ConsumerStore, KeyOwner, PlanRecord } from '../../../store/types.js';
+import type { ConsumerRecord, ConsumerStore, KeyOwner, PlanRecord } from '../../../consumers/types.js';
 
 /** The store lookups authentication needs, and nothing else. */
 export type ConsumerLookupStore = Pick<ConsumerStore, 'findKeyOwner' | 'getConsumer' | 'getPlan'>;

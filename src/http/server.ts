@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { ServedGraph } from './graph/generation.js';
-import type { Logger } from './log.js';
-import type { ServerContext } from './request-path/context.js';
-import { requestIdFrom } from './request-path/request-id.js';
+import { routeNotFound } from '../errors.js';
+import type { ServedGraph } from '../graph/generation.js';
+import type { Logger } from '../log.js';
+import type { ServerContext } from './context.js';
+import { requestIdFrom } from './request-id.js';
+import { sendGraphQLError, sendJson } from './responses.js';
 
 type YogaHandler = (req: IncomingMessage, res: ServerResponse, context: ServerContext) => unknown;
 
@@ -19,11 +21,6 @@ export interface GatehouseHttpServer {
   readonly inFlight: number;
   /** Resolves once no request is in flight. */
   drained(): Promise<void>;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
 }
 
 /** One HTTP server: routes by path, and gives every request an id and a child logger. */
@@ -55,7 +52,7 @@ export function createHttpServer({ graphql, admin, served, log }: HttpRoutes): G
     const context: ServerContext = { requestId, log: log.child({ requestId }), clientAddress: req.socket.remoteAddress };
     if (path === '/graphql') return void graphql(req, res, context);
     if (path === '/admin/graphql') return void admin(req, res, context);
-    sendJson(res, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+    sendGraphQLError(res, routeNotFound());
   });
   // Keep-alive sockets outliving a response would hold shutdown open; idle ones are closed on close().
   server.keepAliveTimeout = 5_000;

@@ -1,0 +1,17 @@
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { Logger } from '../log.js';
+
+/**
+ * What the HTTP layer knows about every request before either GraphQL server sees it. Both
+ * servers' contexts extend this one: `GatehouseContext` (the public path) and `AdminContext`.
+ */
+export interface ServerContext {
+  /** Set when the request arrives: every log line of the request carries it. */
+  requestId: string;
+  log: Logger;
+  /** Peer address of the connection (no forwarding header is trusted): the budget key of anonymous callers. */
+  clientAddress?: string;
+}
+
+/** The GraphQL context shared by both servers: Yoga's own fields plus the server context. */
+export type BaseContext = YogaInitialContext & ServerContext;
