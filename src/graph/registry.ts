@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { fetchSubgraphSdl } from '../sources/federation/sdl.js';
 import { buildSource, defaultPrefix, isDocumentUrl } from '../sources/index.js';
 import { fetchGraphQLServiceSdl } from '../sources/graphql/index.js';
-import { fetchOpenApiDocument, parseOpenApiDocument } from '../sources/openapi/index.js';
+import { fetchOpenApiDocument, parseOpenApiDocument } from '../sources/openapi/document.js';
 import { SourceDefinitionError } from '../sources/types.js';
 import type { BackendInput, BackendOptions, BackendRecord, RegistryTransaction, SchemaVersionRecord, Store } from '../store/types.js';
 import { composeBackends } from './compose.js';

@@ -2,7 +2,8 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
 import type { BackendInput } from '../store/types.js';
 import { buildGraphQLSource } from './graphql/index.js';
-import { buildOpenApiSource, parseOpenApiDocument } from './openapi/index.js';
+import { parseOpenApiDocument } from './openapi/document.js';
+import { mapOpenApiDocument } from './openapi/mapping.js';
 import { SourceDefinitionError, type BuiltSource } from './types.js';
 
 export interface BuildSourceOptions {
@@ -25,13 +26,16 @@ export function buildSource(backend: BackendInput, { dispatcher, log, defaultTim
       return buildGraphQLSource({ ...common, url: backend.url, sdl: backend.sdl, prefix: backend.options.prefix, merge: backend.options.merge });
     case 'OPENAPI':
       if (!backend.openapiDocument) throw new SourceDefinitionError(`Backend "${backend.name}" has no OpenAPI document.`);
-      return buildOpenApiSource({
+    {
+      const mapping = mapOpenApiDocument({
         ...common,
         baseUrl: backend.url,
         document: parseOpenApiDocument(backend.openapiDocument),
         prefix: backend.options.prefix ?? defaultPrefix(backend.name),
         exposeErrors: backend.options.exposeErrors ?? false,
       });
+      return { name: backend.name, subschema: { schema: mapping.schema, batch: false }, operations: mapping.operations };
+    }
     case 'FEDERATION_SUBGRAPH':
       throw new SourceDefinitionError(`Backend "${backend.name}" is a federation subgraph: it is composed, not stitched.`);
   }

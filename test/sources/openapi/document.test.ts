@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { printSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
-import { fetchOpenApiDocument, parseOpenApiDocument } from '../../../src/sources/openapi/index.js';
+import { fetchOpenApiDocument, parseOpenApiDocument } from '../../../src/sources/openapi/document.js';
 import { SourceDefinitionError } from '../../../src/sources/types.js';
 import { start, type RunningPricingService } from '../../../subgraphs/rest-pricing/index.js';
 import { closeServer, listen } from '../../../subgraphs/lib/serve.js';
@@ -41,7 +41,7 @@ describe('parseOpenApiDocument', () => {
     expect(yamlText.trimStart().startsWith('{')).toBe(false);
     const fromYaml = parseOpenApiDocument(yamlText);
     expect(fromYaml).toEqual(fromJson);
-    expect(printSchema(buildSource(fromYaml, pricing.url).subschema.schema)).toBe(printSchema(buildSource(fromJson, pricing.url).subschema.schema));
+    expect(printSchema(buildSource(fromYaml, pricing.url).schema)).toBe(printSchema(buildSource(fromJson, pricing.url).schema));
   });
 
   it.each([

@@ -1,8 +1,8 @@
 import { stitchSchemas } from '@graphql-tools/stitch';
 import { graphql, type GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchOpenApiDocument, parseOpenApiDocument, type OpenApiDocument } from '../../../src/sources/openapi/index.js';
-import type { BuiltSource } from '../../../src/sources/types.js';
+import { fetchOpenApiDocument, parseOpenApiDocument, type OpenApiDocument } from '../../../src/sources/openapi/document.js';
+import type { OpenApiMapping } from '../../../src/sources/openapi/mapping.js';
 import { priceIn } from '../../../subgraphs/rest-pricing/data.js';
 import { prices, start, type RunningPricingService } from '../../../subgraphs/rest-pricing/index.js';
 import { quote } from '../../../subgraphs/rest-pricing/quotes.js';
@@ -11,7 +11,7 @@ import { asJson, buildSource, dispatcher, execute } from './fixtures.js';
 
 let pricing: RunningPricingService;
 let document: OpenApiDocument;
-let source: BuiltSource;
+let source: OpenApiMapping;
 
 beforeAll(async () => {
   pricing = await start();
@@ -164,7 +164,7 @@ describe('backend failures', () => {
 describe('stitching', () => {
   it('stitches two sources with different prefixes and keeps BACKEND_* codes through delegation', async () => {
     const eu = buildSource(document, pricing.url, { name: 'pricing-eu', prefix: 'pricingEu', headers: { 'x-region': 'EU' } });
-    const schema = stitchSchemas({ subschemas: [source.subschema, eu.subschema] });
+    const schema = stitchSchemas({ subschemas: [{ schema: source.schema }, { schema: eu.schema }] });
     const result = await graphql({
       schema,
       source: `{

@@ -1,8 +1,8 @@
 import { graphql, type ExecutionResult } from 'graphql';
 import { createLogger } from '../../../src/log.js';
 import { createGuardedAgent } from '../../../src/net/guarded-agent.js';
-import { buildOpenApiSource, type OpenApiDocument, type OpenApiSourceOptions } from '../../../src/sources/openapi/index.js';
-import type { BuiltSource } from '../../../src/sources/types.js';
+import type { OpenApiDocument } from '../../../src/sources/openapi/document.js';
+import { mapOpenApiDocument, type OpenApiMapping, type OpenApiMappingOptions } from '../../../src/sources/openapi/mapping.js';
 
 /** One pool for a test file; loopback backends need `allowPrivate`. */
 export const dispatcher = createGuardedAgent({ allowPrivate: true });
@@ -11,9 +11,9 @@ export const log = createLogger('silent');
 export function buildSource(
   document: OpenApiDocument,
   baseUrl: string,
-  overrides: Partial<OpenApiSourceOptions> = {},
-): BuiltSource {
-  return buildOpenApiSource({
+  overrides: Partial<OpenApiMappingOptions> = {},
+): OpenApiMapping {
+  return mapOpenApiDocument({
     name: 'pricing',
     baseUrl,
     document,
@@ -26,8 +26,8 @@ export function buildSource(
   });
 }
 
-export function execute(source: BuiltSource, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult> {
-  return graphql({ schema: source.subschema.schema, source: query, variableValues: variables });
+export function execute(source: OpenApiMapping, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult> {
+  return graphql({ schema: source.schema, source: query, variableValues: variables });
 }
 
 /** JSON round trip: GraphQL results are null-prototype objects; compare them as the client sees them. */

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isEnumType, isInputObjectType, isObjectType, printSchema, printType, type GraphQLNamedType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOpenApiDocument, type OpenApiDocument } from '../../../src/sources/openapi/index.js';
+import { parseOpenApiDocument, type OpenApiDocument } from '../../../src/sources/openapi/document.js';
 import { SourceDefinitionError } from '../../../src/sources/types.js';
 import { start, type RunningPricingService } from '../../../subgraphs/rest-pricing/index.js';
 import { closeServer, listen } from '../../../subgraphs/lib/serve.js';
@@ -36,7 +36,7 @@ function typeSdl(type: GraphQLNamedType | null | undefined): string {
 
 describe('the pricing service as a GraphQL schema', () => {
   it('has one root field per operation, prefixed, with typed arguments', () => {
-    const schema = buildSource(document, pricing.url).subschema.schema;
+    const schema = buildSource(document, pricing.url).schema;
     expect(typeSdl(schema.getQueryType())).toBe(
       [
         'type Query {',
@@ -54,7 +54,7 @@ describe('the pricing service as a GraphQL schema', () => {
   });
 
   it('maps objects, enums, nested lists, nullability and the JSON body', () => {
-    const schema = buildSource(document, pricing.url).subschema.schema;
+    const schema = buildSource(document, pricing.url).schema;
     expect(typeSdl(schema.getType('PricingPriceEntry'))).toBe(
       [
         'type PricingPriceEntry {',
@@ -77,8 +77,8 @@ describe('the pricing service as a GraphQL schema', () => {
   });
 
   it('gives two sources with different prefixes disjoint type and field names', () => {
-    const first = buildSource(document, pricing.url).subschema.schema;
-    const second = buildSource(document, pricing.url, { name: 'pricing-eu', prefix: 'pricingEu' }).subschema.schema;
+    const first = buildSource(document, pricing.url).schema;
+    const second = buildSource(document, pricing.url, { name: 'pricing-eu', prefix: 'pricingEu' }).schema;
     const ownTypes = (schema: typeof first) =>
       Object.keys(schema.getTypeMap()).filter((name) => !name.startsWith('__') && !['Query', 'Mutation', 'String', 'Int', 'Float', 'Boolean', 'ID'].includes(name));
     const firstTypes = ownTypes(first);
@@ -151,7 +151,7 @@ components:
 `);
 
 describe('mapping rules', () => {
-  const schema = buildSource(synthetic, 'http://127.0.0.1:1', { prefix: 'shop' }).subschema.schema;
+  const schema = buildSource(synthetic, 'http://127.0.0.1:1', { prefix: 'shop' }).schema;
 
   it('generates operationIds, sanitises names and drops headers OpenAPI says to ignore', () => {
     expect(typeSdl(schema.getQueryType())).toBe('type Query {\n  shop_getItemsByItemId(item_id: String!, tags: [String!]): ShopItem\n}');
@@ -228,7 +228,7 @@ describe('mapping rules', () => {
     );
     const built = buildSource(formsOnly, 'http://127.0.0.1:1', { prefix: 'forms' });
     expect([...built.operations!.keys()]).toEqual(['reset']);
-    expect(typeSdl(built.subschema.schema.getQueryType())).toBe('type Query {\n  _forms_noQueries: Boolean\n}');
-    expect(typeSdl(built.subschema.schema.getMutationType())).toBe('type Mutation {\n  forms_reset: FormsJSON\n}');
+    expect(typeSdl(built.schema.getQueryType())).toBe('type Query {\n  _forms_noQueries: Boolean\n}');
+    expect(typeSdl(built.schema.getMutationType())).toBe('type Mutation {\n  forms_reset: FormsJSON\n}');
   });
 });

@@ -11,15 +11,40 @@ import {
 } from 'graphql';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../log.js';
-import { SourceDefinitionError, type BuiltSource, type SourceOperation } from '../types.js';
+import { SourceDefinitionError } from '../types.js';
 import { dereference, isRecord, type MediaTypes, type OpenApiDocument, type OperationObject, type ParameterObject, type PathItemObject, type SchemaObject } from './document.js';
 import { callRestOperation, type ParameterPlan, type RequestPlan, type RestEndpoint } from './executor.js';
 import { NameScope, operationIdFor, pascalCase, sanitizeName } from './naming.js';
 import { SchemaTypeMapper, toJsonValue } from './schema-types.js';
 
-export { fetchOpenApiDocument, parseOpenApiDocument, type FetchOpenApiDocumentOptions, type OpenApiDocument } from './document.js';
+/** One REST operation as links call it (by `operationId`). */
+export interface RestOperation {
+  /** The GraphQL root field this operation became (prefixed). */
+  fieldName: string;
+  rootType: 'Query' | 'Mutation';
+  /** Name of the GraphQL type the operation returns (unwrapped: `PricingPrice` for `[PricingPrice]`). */
+  returnTypeName: string;
+  /** Whether the operation returns a list. */
+  returnsList: boolean;
+  /** Names of the operation's GraphQL arguments. */
+  argumentNames: readonly string[];
+  /**
+   * Calls the backend with GraphQL-style arguments (as the field would receive them) and
+   * resolves with the value the field would return, or rejects with a `BACKEND_*` GraphQLError.
+   */
+  call(args: Record<string, unknown>): Promise<unknown>;
+}
 
-export interface OpenApiSourceOptions {
+/** An OpenAPI document as GraphQL: an executable schema whose resolvers call the REST API. */
+export interface OpenApiMapping {
+  schema: GraphQLSchema;
+  /** By operation id (OpenAPI `operationId`, or the generated one). */
+  operations: ReadonlyMap<string, RestOperation>;
+  /** Parts of the document left out or changed in the mapping, each saying where and why. */
+  warnings: readonly string[];
+}
+
+export interface OpenApiMappingOptions {
   /** Backend name: used in error extensions and logs, never the URL. */
   name: string;
   /** Base URL the document's paths are appended to, e.g. `https://pricing.internal/v1`. */
@@ -51,7 +76,7 @@ const ignoredHeaders = new Set(['accept', 'content-type', 'authorization']);
  * GET operations become Query fields, the others Mutation fields. Pure: nothing is fetched.
  * Throws `SourceDefinitionError` when the document cannot be mapped.
  */
-export function buildOpenApiSource(options: OpenApiSourceOptions): BuiltSource {
+export function mapOpenApiDocument(options: OpenApiMappingOptions): OpenApiMapping {
   const { name, document, prefix } = options;
   if (!/[A-Za-z]/.test(prefix)) throw new SourceDefinitionError(`The prefix "${prefix}" needs at least one letter.`);
   const endpoint: RestEndpoint = {
@@ -67,7 +92,8 @@ export function buildOpenApiSource(options: OpenApiSourceOptions): BuiltSource {
   const fieldPrefix = sanitizeName(prefix);
   const mapper = new SchemaTypeMapper(document, pascalCase(prefix));
   const fieldNames = new NameScope();
-  const operations = new Map<string, SourceOperation>();
+  const operations = new Map<string, RestOperation>();
+  const warnings: string[] = [];
   const queryFields: GraphQLFieldConfigMap<unknown, unknown> = {};
   const mutationFields: GraphQLFieldConfigMap<unknown, unknown> = {};
 
@@ -106,7 +132,7 @@ export function buildOpenApiSource(options: OpenApiSourceOptions): BuiltSource {
     if (error instanceof SourceDefinitionError) throw error;
     throw new SourceDefinitionError(`The OpenAPI document does not map to a valid GraphQL schema: ${(error as Error).message}`);
   }
-  return { name, subschema: { schema, batch: false }, operations };
+  return { schema, operations, warnings };
 }
 
 interface RootFieldInput {
@@ -123,7 +149,7 @@ interface RootFieldInput {
   location: string;
 }
 
-function buildRootField(input: RootFieldInput): { operation: SourceOperation; config: GraphQLFieldConfigMap<unknown, unknown>[string] } | undefined {
+function buildRootField(input: RootFieldInput): { operation: RestOperation; config: GraphQLFieldConfigMap<unknown, unknown>[string] } | undefined {
   const { mapper, endpoint, document, operationId, fieldName, rootType, method, path, operation, location } = input;
   const args: GraphQLFieldConfigArgumentMap = {};
   const argumentNames = new NameScope();
