@@ -44,7 +44,13 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
       staticSupergraph = new StaticSupergraph({ ...config.supergraph, served, dispatcher, defaultTimeoutMs: config.backendTimeoutMs, log });
       await staticSupergraph.start();
     } else {
-      registry = new Registry({ store, served, dispatcher, log, defaultTimeoutMs: config.backendTimeoutMs });
+      registry = new Registry({
+        store,
+        served,
+        runtime: { dispatcher, log, defaultTimeoutMs: config.backendTimeoutMs },
+        log,
+        schemaVersionsKept: config.schemaVersionsKept,
+      });
       await registry.start();
     }
   } catch (error) {

@@ -31,6 +31,8 @@ export const configSchema = z
     GATEHOUSE_ALLOW_PRIVATE_BACKENDS: booleanString.default(false),
     GATEHOUSE_BACKEND_TIMEOUT_MS: positiveMs.max(600_000).default(10_000),
     GATEHOUSE_DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(0).default(1_000),
+    /** Schema versions the registry keeps; older ones are deleted as new ones are made. */
+    GATEHOUSE_SCHEMA_VERSIONS_KEPT: z.coerce.number().int().min(1).max(100_000).default(100),
     GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveMs.default(15_000),
     GATEHOUSE_GRAPHIQL: booleanString.default(true),
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: z.string().optional(),
@@ -98,6 +100,7 @@ export interface GatehouseConfig {
   allowPrivateBackends: boolean;
   backendTimeoutMs: number;
   documentCacheSize: number;
+  schemaVersionsKept: number;
   shutdownTimeoutMs: number;
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
   auth: AuthConfig;
@@ -150,6 +153,7 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
     allowPrivateBackends: raw.GATEHOUSE_ALLOW_PRIVATE_BACKENDS,
     backendTimeoutMs: raw.GATEHOUSE_BACKEND_TIMEOUT_MS,
     documentCacheSize: raw.GATEHOUSE_DOCUMENT_CACHE_SIZE,
+    schemaVersionsKept: raw.GATEHOUSE_SCHEMA_VERSIONS_KEPT,
     shutdownTimeoutMs: raw.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
     graphiql: { enabled: raw.GATEHOUSE_GRAPHIQL, defaultQuery: raw.GATEHOUSE_GRAPHIQL_DEFAULT_QUERY },
     auth: {

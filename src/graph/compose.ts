@@ -1,55 +1,31 @@
 import { composeServices } from '@theguild/federation-composition';
-import { parse, type GraphQLError } from 'graphql';
 import type { CompositionErrorDetail } from '../errors.js';
-
-export interface ComposableBackend {
-  name: string;
-  url: string;
-  sdl: string;
-}
-
-export type CompositionOutcome =
-  | { ok: true; supergraphSdl: string; apiSdl: string }
-  | { ok: false; errors: CompositionErrorDetail[] };
+import type { BuildOutcome, Subgraph } from '../sources/types.js';
 
 /**
- * Composes backends into a supergraph. Bad input is reported, never thrown:
- * an SDL that does not parse is a composition error naming its backend.
- * `changed` names the backend being written, so errors that mention several
- * backends are attributed to the one the admin is touching.
+ * Composes subgraphs into a supergraph (Federation 2 composition). Bad input is reported, never
+ * thrown. `changed` names the backend being written, so errors that mention several subgraphs are
+ * attributed to the one the admin is touching.
  */
-export function composeBackends(backends: readonly ComposableBackend[], changed?: string): CompositionOutcome {
-  const services = [];
-  const parseErrors: CompositionErrorDetail[] = [];
-  for (const backend of backends) {
-    try {
-      services.push({ name: backend.name, url: backend.url, typeDefs: parse(backend.sdl) });
-    } catch (error) {
-      parseErrors.push({
-        message: `The SDL of "${backend.name}" does not parse: ${(error as GraphQLError).message}`,
-        code: 'INVALID_GRAPHQL',
-        backend: backend.name,
-      });
-    }
-  }
-  if (parseErrors.length) return { ok: false, errors: parseErrors };
-  if (services.length === 0) {
+export function composeSubgraphs(subgraphs: readonly Pick<Subgraph, 'name' | 'url' | 'typeDefs'>[], changed?: string): BuildOutcome<{ supergraphSdl: string }> {
+  if (subgraphs.length === 0) {
     return { ok: false, errors: [{ message: 'There is no backend to compose.', code: 'NO_BACKENDS', backend: null }] };
   }
-
-  const result = composeServices(services);
+  const result = composeServices(subgraphs.map(({ name, url, typeDefs }) => ({ name, url, typeDefs })));
   if (result.errors) {
-    const names = backends.map((backend) => backend.name);
+    const names = subgraphs.map((subgraph) => subgraph.name);
     return {
       ok: false,
-      errors: result.errors.map((error) => ({
-        message: error.message,
-        code: typeof error.extensions.code === 'string' ? error.extensions.code : 'COMPOSITION_ERROR',
-        backend: backendNamedIn(error.message, names, changed),
-      })),
+      errors: result.errors.map(
+        (error): CompositionErrorDetail => ({
+          message: error.message,
+          code: typeof error.extensions.code === 'string' ? error.extensions.code : 'COMPOSITION_ERROR',
+          backend: backendNamedIn(error.message, names, changed),
+        }),
+      ),
     };
   }
-  return { ok: true, supergraphSdl: result.supergraphSdl, apiSdl: result.publicSdl };
+  return { ok: true, value: { supergraphSdl: result.supergraphSdl } };
 }
 
 /** Composition messages name subgraphs as `subgraph "x"`, `subgraphs "x" and "y"` or `[x]`. */

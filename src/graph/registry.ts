@@ -1,41 +1,42 @@
-import { printSchema, type GraphQLError } from 'graphql';
-import type { Dispatcher } from 'undici';
-import { badUserInput, compositionFailed, ErrorCode, notFound, type CompositionErrorDetail } from '../errors.js';
+import type { CompositionErrorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
-import { fetchSubgraphSdl } from '../sources/federation/sdl.js';
-import { buildSource, defaultPrefix, isDocumentUrl } from '../sources/index.js';
-import { fetchGraphQLServiceSdl } from '../sources/graphql/index.js';
-import { fetchOpenApiDocument, parseOpenApiDocument } from '../sources/openapi/document.js';
-import { SourceDefinitionError } from '../sources/types.js';
-import type { BackendInput, BackendOptions, BackendRecord, RegistryTransaction, SchemaVersionRecord, Store } from '../store/types.js';
-import { composeBackends } from './compose.js';
+import { isSameBackend, type Backend, type BackendBase, type BackendKind, type BackendRecord, type KindFields } from '../sources/backend.js';
+import { sourceOf } from '../sources/index.js';
+import { pickKindFields } from '../sources/kind-fields.js';
+import type { PreparedSource, SourceRuntime } from '../sources/types.js';
+import type { RegistryTransaction, SchemaVersionRecord, Store } from '../store/types.js';
+import { buildGraph } from './build.js';
 import { diffApiSchemas, type SchemaChange } from './diff.js';
-import { buildGeneration, type BackendTransport, type Generation, type ServedGraph } from './generation.js';
-import type { DeclaredLink } from './links.js';
+import type { Generation, ServedGraph } from './generation.js';
 
-/** A backend as an admin describes it; `sdl` absent means "ask the backend". */
-export interface BackendDefinition {
-  name: string;
-  kind: BackendInput['kind'];
-  url: string;
-  headers: Record<string, string>;
-  sdl?: string;
-  /** OPENAPI: the document's URL, or the document itself (JSON or YAML). */
-  openapi?: string;
-  timeoutMs: number | null;
-  options: BackendOptions;
+/** A backend as an admin registers it: the fields every kind has, and the kind's own. */
+export interface BackendRegistration extends BackendBase {
+  kind: BackendKind;
+  fields: KindFields;
 }
 
-export interface BackendPatch {
+/** An update: fields left out keep their stored value; `timeoutMs: null` returns to the default. */
+export interface BackendUpdate {
+  name: string;
   url?: string;
   headers?: Record<string, string>;
-  /** New inline SDL; `null` re-fetches it from the backend. Absent keeps the stored SDL. */
-  sdl?: string | null;
   timeoutMs?: number | null;
-  /** OPENAPI: a new document URL or text; `null` re-fetches it from the stored URL. */
-  openapi?: string | null;
-  /** Replaces the backend's options (prefix, links, exposeErrors) where given. */
-  options?: Partial<BackendOptions>;
+  fields: KindFields;
+}
+
+/** Why a write was refused, for the admin API to report. Nothing was stored. */
+export type RegistryRefusal =
+  | { kind: 'input'; field: string; message: string }
+  | { kind: 'not-found'; field: string; message: string }
+  | { kind: 'composition'; errors: CompositionErrorDetail[] };
+
+export type RegistryOutcome<T> = { ok: true; value: T } | { ok: false; refusal: RegistryRefusal };
+
+export interface WriteResult {
+  backend: BackendRecord;
+  schema: SchemaVersionRecord;
+  /** False when the write changed nothing: no new schema version was made. */
+  changed: boolean;
 }
 
 export interface CheckResult {
@@ -47,228 +48,226 @@ export interface CheckResult {
 export interface RegistryOptions {
   store: Store;
   served: ServedGraph;
-  dispatcher: Dispatcher;
+  runtime: SourceRuntime;
   log: Logger;
-  defaultTimeoutMs: number;
+  /** Schema versions kept in the store; older ones are deleted as new ones are made. @default 100 */
+  schemaVersionsKept?: number;
 }
 
 /**
- * The write side of the graph: every admin change is fetched, composed and
- * stored in one serialised transaction, then the new generation is swapped in.
- * A change that does not compose is refused and the served graph is untouched.
+ * The write side of the graph: it serialises admin writes, stores them and swaps the served
+ * generation. Fetching descriptions happens before the write lock (network I/O); building the
+ * graph, storing and committing inside it, so a version that cannot be served is never stored.
  */
 export class Registry {
-  readonly #options: RegistryOptions;
+  readonly #store: Store;
+  readonly #served: ServedGraph;
+  readonly #runtime: SourceRuntime;
   readonly #log: Logger;
+  readonly #kept: number;
+  /** Backends as last prepared (parsed), reused while their stored record is unchanged. */
+  #prepared = new Map<string, { stamp: string; prepared: PreparedSource }>();
 
-  constructor(options: RegistryOptions) {
-    this.#options = options;
-    this.#log = options.log.child({ component: 'registry' });
+  constructor({ store, served, runtime, log, schemaVersionsKept = 100 }: RegistryOptions) {
+    this.#store = store;
+    this.#served = served;
+    this.#runtime = runtime;
+    this.#log = log.child({ component: 'registry' });
+    this.#kept = schemaVersionsKept;
   }
 
-  /** Serves the newest stored schema version, if any. */
+  /** Serves what the store holds, recomposed from the stored backends. */
   async start(): Promise<void> {
-    const { store, served } = this.#options;
-    const latest = await store.latestSchemaVersion();
-    if (!latest?.apiSdl) return;
-    served.swap(this.#build(latest, await store.listBackends()));
+    const [latest, backends] = await Promise.all([this.#store.latestSchemaVersion(), this.#store.listBackends()]);
+    if (!latest || backends.length === 0) return;
+    const built = this.#build(backends, { version: latest.version, composedAt: latest.composedAt });
+    if (!built.ok) {
+      throw new Error(`The stored backends no longer build a graph: ${built.refusal.kind === 'composition' ? built.refusal.errors.map((e) => e.message).join('; ') : built.refusal.message}`);
+    }
+    this.#served.swap(built.value);
     this.#log.info({ version: latest.version }, 'serving stored schema version');
   }
 
-  async register(definition: BackendDefinition): Promise<{ backend: BackendRecord; schema: SchemaVersionRecord }> {
-    const input = await this.#resolve(definition);
-    return this.#write(input.name, async (tx, backends) => {
-      if (backends.some((backend) => backend.name === input.name)) {
-        throw badUserInput('input.name', `a backend named "${input.name}" is already registered; use updateBackend`);
-      }
-      return { next: [...backends, input], upsert: input };
-    });
-  }
-
-  async update(name: string, patch: BackendPatch): Promise<{ backend: BackendRecord; schema: SchemaVersionRecord }> {
-    const existing = await this.#options.store.getBackend(name);
-    if (!existing) throw notFound('input.name', `No backend named "${name}".`);
-    const input = await this.#resolve({
-      name,
-      kind: existing.kind,
-      url: patch.url ?? existing.url,
-      headers: patch.headers ?? existing.headers,
-      sdl: existing.kind === 'OPENAPI' || patch.sdl === null ? undefined : (patch.sdl ?? existing.sdl),
-      openapi: existing.kind !== 'OPENAPI' ? undefined : patch.openapi === null ? existing.options.openapiUrl : (patch.openapi ?? existing.openapiDocument ?? undefined),
-      timeoutMs: patch.timeoutMs === undefined ? existing.timeoutMs : patch.timeoutMs,
-      options: { ...existing.options, ...patch.options },
-    });
-    if (patch.sdl === undefined && patch.openapi === undefined && existing.sdlSource === 'INTROSPECTED') {
-      input.sdlSource = 'INTROSPECTED';
-      if (existing.options.openapiUrl) input.options.openapiUrl = existing.options.openapiUrl;
-    }
-    return this.#write(name, async (tx, backends) => {
-      if (!backends.some((backend) => backend.name === name)) throw notFound('input.name', `No backend named "${name}".`);
-      return { next: backends.map((backend) => (backend.name === name ? input : backend)), upsert: input };
-    });
-  }
-
-  async remove(name: string): Promise<{ schema: SchemaVersionRecord }> {
-    const { schema } = await this.#write(name, async (tx, backends) => {
-      if (!backends.some((backend) => backend.name === name)) throw notFound('name', `No backend named "${name}".`);
-      return { next: backends.filter((backend) => backend.name !== name), remove: name };
-    });
-    return { schema };
-  }
-
-  /** Dry run of registering or replacing `definition`: would it compose, and what would clients see change? */
-  async check(definition: BackendDefinition): Promise<CheckResult> {
-    const input = await this.#resolve(definition);
-    const { store } = this.#options;
-    const [backends, latest] = await Promise.all([store.listBackends(), store.latestSchemaVersion()]);
-    const next = [...backends.filter((backend) => backend.name !== input.name), input];
-    let built: Built;
-    try {
-      built = this.#buildAll(next, input.name);
-    } catch (error) {
-      const errors = compositionErrorsOf(error);
-      if (!errors) throw error;
-      return { composes: false, errors, changes: [] };
-    }
-    return { composes: true, errors: [], changes: await diffApiSchemas(latest?.apiSdl || undefined, built.apiSdl) };
-  }
-
-  /** Fetches what was not given (SDL, OpenAPI document) outside the write lock: it's network I/O. */
-  async #resolve(definition: BackendDefinition): Promise<BackendInput> {
-    const { openapi, sdl, ...rest } = definition;
-    const base = { ...rest, openapiDocument: null, options: { ...definition.options } };
-    const timeoutMs = definition.timeoutMs ?? this.#options.defaultTimeoutMs;
-    const transport = { headers: definition.headers, dispatcher: this.#options.dispatcher, timeoutMs };
-    switch (definition.kind) {
-      case 'OPENAPI': {
-        if (openapi === undefined) throw badUserInput('input.openapi', 'is required for an OPENAPI backend (a URL or the document)');
-        const isUrl = isDocumentUrl(openapi);
-        const document = isUrl ? await fetchOrRefuse('input.openapi', 'cannot fetch the OpenAPI document', () => fetchOpenApiDocument(openapi.trim(), transport)) : openapi;
-        try {
-          parseOpenApiDocument(document);
-        } catch (error) {
-          if (error instanceof SourceDefinitionError) throw badUserInput('input.openapi', error.message);
-          throw error;
+  async register(registration: BackendRegistration): Promise<RegistryOutcome<WriteResult>> {
+    const resolved = await this.#resolve(registration);
+    if (!resolved.ok) return resolved;
+    const { backend, prepared } = resolved.value;
+    return withBackend(
+      await this.#write(backend.name, async (_tx, stored) => {
+        if (stored.some((existing) => existing.name === backend.name)) {
+          return refuse('input', 'name', `a backend named "${backend.name}" is already registered; use updateBackend`);
         }
-        base.options.prefix ??= defaultPrefix(definition.name);
-        if (isUrl) base.options.openapiUrl = openapi.trim();
-        else delete base.options.openapiUrl;
-        return { ...base, sdl: '', openapiDocument: document, sdlSource: isUrl ? 'INTROSPECTED' : 'INLINE' };
+        return { ok: true, value: { next: [...stored, backend], upsert: backend, prepared } };
+      }),
+    );
+  }
+
+  async update({ name, fields, ...common }: BackendUpdate): Promise<RegistryOutcome<WriteResult>> {
+    const stored = await this.#store.getBackend(name);
+    if (!stored) return refuse('not-found', 'name', `No backend named "${name}".`);
+    const source = sourceOf(stored.kind);
+    const kindFields = pickKindFields(fields, source.inputFields.update, stored.kind);
+    if (!kindFields.ok) return refuse('input', kindFields.field, kindFields.message);
+    const commonPatch = withoutUndefined(common);
+    const patch = await source.resolvePatch({ ...withoutTimestamps(stored), ...commonPatch }, kindFields.value, this.#runtime);
+    if (!patch.ok) return refuse('input', patch.field, patch.message);
+
+    return withBackend(await this.#write(name, async (tx, backends) => {
+      // The patch applies to the backend as stored now, not as read before the lock.
+      const current = backends.find((backend) => backend.name === name);
+      if (!current) return refuse('not-found', 'name', `No backend named "${name}".`);
+      if (current.kind !== stored.kind) return refuse('input', 'name', `backend "${name}" was replaced by a ${current.kind} backend meanwhile; retry`);
+      const before = withoutTimestamps(current);
+      const next = patch.value({ ...before, ...commonPatch });
+      if (isSameBackend(next, before)) {
+        const schema = await tx.latestSchemaVersion();
+        if (schema) return { ok: true, value: { unchanged: { backend: current, schema } } } satisfies { ok: true; value: WritePlan };
       }
-      case 'GRAPHQL':
-        if (sdl !== undefined) return { ...base, sdl, sdlSource: 'INLINE' };
-        return {
-          ...base,
-          sdl: await fetchOrRefuse('input.url', 'cannot introspect the backend', () => fetchGraphQLServiceSdl(definition.url, transport)),
-          sdlSource: 'INTROSPECTED',
-        };
-      case 'FEDERATION_SUBGRAPH':
-        if (sdl !== undefined) return { ...base, sdl, sdlSource: 'INLINE' };
-        return {
-          ...base,
-          sdl: await fetchOrRefuse('input.url', 'cannot fetch the SDL', () => fetchSubgraphSdl(definition.url, transport)),
-          sdlSource: 'INTROSPECTED',
-        };
+      return { ok: true, value: { next: backends.map((backend): Backend | BackendRecord => (backend.name === name ? next : backend)), upsert: next } };
+    }));
+  }
+
+  async remove(name: string): Promise<RegistryOutcome<{ schema: SchemaVersionRecord }>> {
+    const written = await this.#write(name, async (_tx, backends) => {
+      if (!backends.some((backend) => backend.name === name)) return refuse('not-found', 'name', `No backend named "${name}".`);
+      return { ok: true, value: { next: backends.filter((backend) => backend.name !== name), remove: name } };
+    });
+    return written.ok ? { ok: true, value: { schema: written.value.schema } } : written;
+  }
+
+  /** Dry run of registering (or replacing) a backend: would it compose, and what would clients see change? */
+  async check(registration: BackendRegistration): Promise<RegistryOutcome<CheckResult>> {
+    const resolved = await this.#resolve(registration);
+    if (!resolved.ok) return resolved;
+    const { backend, prepared } = resolved.value;
+    const stored = await this.#store.listBackends();
+    const next = [...stored.filter((existing) => existing.name !== backend.name), backend];
+    const built = this.#build(next, { version: 0, composedAt: new Date(), changed: backend.name, preparedNew: prepared && { name: backend.name, prepared } });
+    if (!built.ok) {
+      if (built.refusal.kind !== 'composition') return built;
+      return { ok: true, value: { composes: false, errors: built.refusal.errors, changes: [] } };
     }
+    const changes = await diffApiSchemas(this.#served.current?.apiSdl, built.value.apiSdl);
+    return { ok: true, value: { composes: true, errors: [], changes } };
+  }
+
+  /** The kind's fields checked and what was not given fetched, outside the lock. */
+  async #resolve({ kind, fields, ...base }: BackendRegistration) {
+    const source = sourceOf(kind);
+    const kindFields = pickKindFields(fields, source.inputFields.register, kind);
+    if (!kindFields.ok) return refuse('input', kindFields.field, kindFields.message);
+    const resolved = await source.resolve(base, kindFields.value, this.#runtime);
+    if (!resolved.ok) return refuse('input', resolved.field, resolved.message);
+    if (resolved.value.prepared && !resolved.value.prepared.ok) return refuse('composition', resolved.value.prepared.errors);
+    const prepared = resolved.value.prepared?.ok ? resolved.value.prepared.value : undefined;
+    return { ok: true as const, value: { backend: resolved.value.backend, prepared } };
   }
 
   async #write(
     changed: string,
-    plan: (
-      tx: RegistryTransaction,
-      backends: BackendRecord[],
-    ) => Promise<{ next: BackendInput[]; upsert?: BackendInput; remove?: string }>,
-  ): Promise<{ backend: BackendRecord; schema: SchemaVersionRecord }> {
-    const { store, served } = this.#options;
-    const { backend, schema, generation } = await store.withRegistryLock(async (tx) => {
-      const backends = await tx.listBackends();
-      const { next, upsert, remove } = await plan(tx, backends);
-      const built = next.length ? this.#buildAll(next, changed) : undefined;
-      const stored = upsert ? await tx.upsertBackend(upsert) : undefined;
+    plan: (tx: RegistryTransaction, backends: BackendRecord[]) => Promise<RegistryOutcome<WritePlan>>,
+  ): Promise<RegistryOutcome<Written>> {
+    const outcome = await this.#store.withRegistryLock(async (tx): Promise<RegistryOutcome<Written & { generation?: Generation }>> => {
+      const stored = await tx.listBackends();
+      const planned = await plan(tx, stored);
+      if (!planned.ok) return planned;
+      if ('unchanged' in planned.value) return { ok: true, value: { ...planned.value.unchanged, changed: false } };
+      const { next, upsert, remove, prepared } = planned.value;
+      // Built before anything is written: a version that cannot be served is never stored.
+      const built = next.length
+        ? this.#build(next, { version: 0, composedAt: new Date(), changed, preparedNew: prepared && { name: changed, prepared } })
+        : undefined;
+      if (built && !built.ok) {
+        this.#log.warn({ backend: changed, errors: built.refusal.kind === 'composition' ? built.refusal.errors.length : 1 }, 'composition refused');
+        return built;
+      }
+      const record = upsert ? await tx.upsertBackend(upsert) : undefined;
       if (remove) await tx.removeBackend(remove);
       const schema = await tx.insertSchemaVersion({
-        supergraphSdl: built?.supergraphSdl ?? '',
-        apiSdl: built?.apiSdl ?? '',
+        supergraphSdl: built?.value.supergraphSdl ?? '',
+        apiSdl: built?.value.apiSdl ?? '',
         backendNames: next.map((backend) => backend.name),
       });
-      // Built before commit: a version that cannot be served is never stored.
-      const generation = built && { ...built.generation, version: schema.version, composedAt: schema.composedAt };
-      return { backend: stored ?? (upsert as BackendRecord | undefined), schema, generation };
+      await tx.pruneSchemaVersions(this.#kept);
+      if (record && prepared) this.#prepared.set(record.name, { stamp: stampOf(record), prepared });
+      const generation = built && { ...built.value, version: schema.version, composedAt: schema.composedAt };
+      return { ok: true, value: { backend: record, schema, changed: true, generation } };
     });
-    served.swap(generation);
-    this.#log.info({ version: schema.version, backend: changed }, 'schema swapped');
-    return { backend: backend as BackendRecord, schema };
+    if (!outcome.ok || !outcome.value.changed) return outcome;
+    const { generation, ...result } = outcome.value;
+    this.#served.swap(generation);
+    this.#log.info({ version: result.schema.version, backend: changed }, 'schema swapped');
+    return { ok: true, value: result };
   }
 
-  /**
-   * Composes the federation subgraphs among `backends` and stitches the REST and plain GraphQL
-   * ones (and their links) next to them. Refused with COMPOSITION_FAILED when any part fails.
-   */
-  #buildAll(backends: readonly BackendInput[], changed: string): Built {
-    const federation = backends.filter((backend) => backend.kind === 'FEDERATION_SUBGRAPH');
-    let supergraphSdl = '';
-    if (federation.length) {
-      const outcome = composeBackends(federation, changed);
-      if (!outcome.ok) {
-        this.#log.warn({ backend: changed, errors: outcome.errors.length }, 'composition refused');
-        throw compositionFailed(outcome.errors);
-      }
-      supergraphSdl = outcome.supergraphSdl;
-    }
-    const generation = this.#build({ version: 0, supergraphSdl, composedAt: new Date() }, backends);
-    return { supergraphSdl, generation, apiSdl: printSchema(generation.schema) };
-  }
-
-  #build(schema: Pick<SchemaVersionRecord, 'version' | 'supergraphSdl' | 'composedAt'>, backends: readonly BackendInput[]): Generation {
-    const { dispatcher, log, defaultTimeoutMs } = this.#options;
-    const transports = new Map<string, BackendTransport>(
-      backends.map((backend) => [backend.name, { headers: backend.headers, timeoutMs: backend.timeoutMs }]),
-    );
-    const sources = [];
-    const links: DeclaredLink[] = [];
+  /** Prepares what is not prepared yet (reusing the parse of unchanged backends) and builds the graph. */
+  #build(
+    backends: readonly (Backend | BackendRecord)[],
+    options: { version: number; composedAt: Date; changed?: string; preparedNew?: { name: string; prepared: PreparedSource } },
+  ): RegistryOutcome<Generation> {
+    const prepared: PreparedSource[] = [];
+    const errors: CompositionErrorDetail[] = [];
+    const kept = new Map<string, { stamp: string; prepared: PreparedSource }>();
     for (const backend of backends) {
-      if (backend.kind === 'FEDERATION_SUBGRAPH') continue;
-      let source;
-      try {
-        source = buildSource(backend, { dispatcher, log, defaultTimeoutMs });
-      } catch (error) {
-        if (!(error instanceof SourceDefinitionError)) throw error;
-        throw compositionFailed([{ message: error.message, code: 'INVALID_SOURCE', backend: backend.name }]);
+      if (options.preparedNew?.name === backend.name) {
+        prepared.push(options.preparedNew.prepared);
+        continue;
       }
-      sources.push(source);
-      for (const link of backend.options.links ?? []) links.push({ backend: backend.name, source, link });
+      const stamp = 'updatedAt' in backend ? stampOf(backend) : undefined;
+      const cached = stamp === undefined ? undefined : this.#prepared.get(backend.name);
+      if (cached && cached.stamp === stamp) {
+        prepared.push(cached.prepared);
+        kept.set(backend.name, cached);
+        continue;
+      }
+      const outcome = sourceOf(backend.kind).prepare(backend, this.#runtime);
+      if (!outcome.ok) {
+        errors.push(...outcome.errors);
+        continue;
+      }
+      prepared.push(outcome.value);
+      if (stamp !== undefined) kept.set(backend.name, { stamp, prepared: outcome.value });
     }
-    return buildGeneration({
-      version: schema.version,
-      supergraphSdl: schema.supergraphSdl,
-      composedAt: schema.composedAt,
-      sources,
-      links,
-      transports,
-      defaultTimeoutMs,
-      dispatcher,
-      log,
-    });
+    if (errors.length) return refuse('composition', errors);
+    const built = buildGraph(prepared, options);
+    if (!built.ok) return refuse('composition', built.errors);
+    // Only a build of stored backends says which parses are worth keeping.
+    if (!options.preparedNew) this.#prepared = kept;
+    return { ok: true, value: built.value };
   }
 }
 
-interface Built {
-  supergraphSdl: string;
-  apiSdl: string;
-  generation: Generation;
+/** A write's result; `backend` is the stored record when the write registered or updated one. */
+type Written = Omit<WriteResult, 'backend'> & { backend: BackendRecord | undefined };
+
+function withBackend(outcome: RegistryOutcome<Written>): RegistryOutcome<WriteResult> {
+  if (!outcome.ok) return outcome;
+  const { backend } = outcome.value;
+  if (!backend) throw new Error('A registration or update stored no backend.');
+  return { ok: true, value: { ...outcome.value, backend } };
 }
 
-function compositionErrorsOf(error: unknown): CompositionErrorDetail[] | undefined {
-  const extensions = (error as GraphQLError | undefined)?.extensions;
-  return extensions?.code === ErrorCode.COMPOSITION_FAILED ? (extensions.errors as CompositionErrorDetail[]) : undefined;
+type WritePlan =
+  | { next: Array<Backend | BackendRecord>; upsert?: Backend; remove?: string; prepared?: PreparedSource }
+  | { unchanged: { backend: BackendRecord; schema: SchemaVersionRecord } };
+
+function refuse(kind: 'input' | 'not-found', field: string, message: string): { ok: false; refusal: RegistryRefusal };
+function refuse(kind: 'composition', errors: CompositionErrorDetail[]): { ok: false; refusal: RegistryRefusal };
+function refuse(kind: RegistryRefusal['kind'], fieldOrErrors: string | CompositionErrorDetail[], message = ''): { ok: false; refusal: RegistryRefusal } {
+  if (kind === 'composition') return { ok: false, refusal: { kind, errors: fieldOrErrors as CompositionErrorDetail[] } };
+  return { ok: false, refusal: { kind, field: fieldOrErrors as string, message } };
 }
 
-/** Runs a fetch of a backend's description; its failures are the admin's to fix, on `field`. */
-async function fetchOrRefuse(field: string, what: string, fetchIt: () => Promise<string>): Promise<string> {
-  try {
-    return await fetchIt();
-  } catch (error) {
-    if (error instanceof SourceDefinitionError) throw badUserInput(field, `${what}: ${error.message}`);
-    throw error;
-  }
+/** Which stored version of a backend a parse belongs to. */
+function stampOf(record: BackendRecord): string {
+  return `${record.kind}@${record.updatedAt.getTime()}`;
+}
+
+function withoutTimestamps(record: BackendRecord): Backend {
+  const { createdAt: _createdAt, updatedAt: _updatedAt, ...backend } = record;
+  return backend as Backend;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

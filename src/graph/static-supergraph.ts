@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { request, type Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
+import { createSubgraphExecutor } from '../sources/federation/executor.js';
 import { buildGeneration, type ServedGraph } from './generation.js';
 
 export interface StaticSupergraphOptions {
@@ -73,9 +74,8 @@ export class StaticSupergraph {
       version: this.#version + 1,
       supergraphSdl: fetched.sdl,
       composedAt: new Date(),
-      defaultTimeoutMs,
-      dispatcher,
-      log,
+      // A supergraph composed elsewhere names federation subgraphs and their URLs, nothing more.
+      executorFor: ({ name, url }) => createSubgraphExecutor({ name, url, headers: {}, timeoutMs: defaultTimeoutMs }, { dispatcher, log }),
     });
     this.#version = generation.version;
     this.#hash = hash;

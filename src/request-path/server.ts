@@ -6,7 +6,7 @@ import type { ServedGraph } from '../graph/generation.js';
 import type { Logger } from '../log.js';
 import { maskUnexpectedErrors } from '../http/mask-error.js';
 import type { ServerContext } from '../http/context.js';
-import { costDirectiveNamesFromSupergraph, DEFAULT_COST_DIRECTIVE_NAMES } from './cost/cost-directives.js';
+import { DEFAULT_COST_DIRECTIVE_NAMES } from './cost/cost-directives.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDocumentLimits } from './plugins/use-document-limits.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
@@ -102,7 +102,7 @@ export function createRequestPath({
         // The stitched schema keeps @cost/@listSize but not the supergraph's @link naming them.
         directiveNames: (schema) => {
           const current = served.current;
-          return current?.schema === schema ? costDirectiveNamesFromSupergraph(current.supergraphSdl) : DEFAULT_COST_DIRECTIVE_NAMES;
+          return current?.schema === schema ? current.costDirectiveNames : DEFAULT_COST_DIRECTIVE_NAMES;
         },
       }),
       // After the cost: it spends the admitted cost, and a refused operation has spent nothing.

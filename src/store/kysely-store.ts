@@ -277,5 +277,7 @@ function createRegistryTransaction(trx: Kysely<Database>, scope: LockScope): Reg
     upsertBackend: (backend) => inScope(`save backend "${backend.name}"`, () => queries.upsertBackend(trx, backend)),
     removeBackend: (name) => inScope(`remove backend "${name}"`, () => queries.removeBackend(trx, name)),
     insertSchemaVersion: (schema) => inScope('save the schema version', () => queries.insertSchemaVersion(trx, schema)),
+    latestSchemaVersion: () => inScope('read the latest schema version', () => queries.latestSchemaVersion(trx)),
+    pruneSchemaVersions: (keep) => inScope('delete old schema versions', () => queries.pruneSchemaVersions(trx, keep)),
   };
 }

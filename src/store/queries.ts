@@ -1,15 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { BackendsTable, Database, SchemaVersionsTable } from './database.js';
 import { StoreError } from './store-error.js';
-import type {
-  BackendInput,
-  BackendKind,
-  BackendOptions,
-  BackendRecord,
-  SchemaVersionInput,
-  SchemaVersionRecord,
-  SdlSource,
-} from './types.js';
+import { backendFromColumns, backendToColumns, type Backend, type BackendRecord } from '../sources/backend.js';
+import type { SchemaVersionInput, SchemaVersionRecord } from './types.js';
 
 /**
  * The store's SQL, written once for both engines. Each function takes either
@@ -27,16 +20,17 @@ export async function getBackend(db: Db, name: string): Promise<BackendRecord | 
   return row && toBackendRecord(row);
 }
 
-export async function upsertBackend(db: Db, backend: BackendInput): Promise<BackendRecord> {
+export async function upsertBackend(db: Db, backend: Backend): Promise<BackendRecord> {
+  const columns = backendToColumns(backend);
   const values = {
-    kind: backend.kind,
-    url: backend.url,
-    headers: JSON.stringify(backend.headers),
-    sdl: backend.sdl,
-    sdl_source: backend.sdlSource,
-    timeout_ms: backend.timeoutMs,
-    openapi_document: backend.openapiDocument,
-    options: JSON.stringify(backend.options),
+    kind: columns.kind,
+    url: columns.url,
+    headers: JSON.stringify(columns.headers),
+    sdl: columns.sdl,
+    sdl_source: columns.sdlSource,
+    timeout_ms: columns.timeoutMs,
+    openapi_document: columns.openapiDocument,
+    options: JSON.stringify(columns.options),
   };
   const row = await db
     .insertInto('backends')
@@ -78,6 +72,15 @@ export async function latestSchemaVersion(db: Db): Promise<SchemaVersionRecord |
   return row && toSchemaVersionRecord(row);
 }
 
+/** Versions are numbered in commit order (under the registry lock), so the newest `keep` are the highest. */
+export async function pruneSchemaVersions(db: Db, keep: number): Promise<number> {
+  if (!Number.isSafeInteger(keep) || keep < 1) throw new StoreError(`At least one schema version must be kept, got ${keep}.`);
+  const newest = await db.selectFrom('schema_versions').select('version').orderBy('version', 'desc').offset(keep - 1).limit(1).executeTakeFirst();
+  if (!newest) return 0;
+  const deleted = await db.deleteFrom('schema_versions').where('version', '<', newest.version).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}
+
 export async function listSchemaVersions(db: Db, limit: number): Promise<SchemaVersionRecord[]> {
   if (!Number.isSafeInteger(limit) || limit < 0) {
     throw new StoreError(`A schema version limit must be a non-negative integer, got ${limit}.`);
@@ -109,29 +112,22 @@ export async function setSettingIfAbsent(db: Db, key: string, value: string): Pr
   return existing;
 }
 
-const backendKinds: ReadonlySet<string> = new Set<BackendKind>(['FEDERATION_SUBGRAPH', 'GRAPHQL', 'OPENAPI']);
-const sdlSources: ReadonlySet<string> = new Set<SdlSource>(['INTROSPECTED', 'INLINE']);
-
 function toBackendRecord(row: Selectable<BackendsTable>): BackendRecord {
-  // A row this version cannot describe (written by a newer Gatehouse, or by
-  // hand) is refused rather than passed on with a type it doesn't have.
-  if (!backendKinds.has(row.kind)) throw unreadableBackend(row.name, 'kind');
-  if (!sdlSources.has(row.sdl_source)) throw unreadableBackend(row.name, 'sdl_source');
-  if (!isStringRecord(row.headers)) throw unreadableBackend(row.name, 'headers');
-  if (row.options === null || typeof row.options !== 'object' || Array.isArray(row.options)) throw unreadableBackend(row.name, 'options');
-  return {
+  // A row this version cannot describe (written by a newer Gatehouse, or by hand) is refused
+  // rather than passed on with a type it doesn't have: its kind's schema checks every column.
+  const backend = backendFromColumns({
     name: row.name,
-    kind: row.kind as BackendKind,
+    kind: row.kind,
     url: row.url,
     headers: row.headers,
     sdl: row.sdl,
-    sdlSource: row.sdl_source as SdlSource,
+    sdlSource: row.sdl_source,
     timeoutMs: row.timeout_ms,
     openapiDocument: row.openapi_document,
-    options: row.options as BackendOptions,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+    options: row.options,
+  });
+  if (!backend) throw new StoreError(`Backend "${row.name}" is stored in a form this version of Gatehouse cannot read.`);
+  return { ...backend, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 function toSchemaVersionRecord(row: Selectable<SchemaVersionsTable>): SchemaVersionRecord {
@@ -147,17 +143,4 @@ function toSchemaVersionRecord(row: Selectable<SchemaVersionsTable>): SchemaVers
     backendNames: names,
     composedAt: row.composed_at,
   };
-}
-
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((entry) => typeof entry === 'string')
-  );
-}
-
-function unreadableBackend(name: string, column: string): StoreError {
-  return new StoreError(`Backend "${name}" has an unreadable ${column} in the store.`);
 }

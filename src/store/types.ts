@@ -1,4 +1,5 @@
 import type { ConsumerStore } from '../consumers/types.js';
+import type { Backend, BackendRecord } from '../sources/backend.js';
 
 export type * from '../consumers/types.js';
 
@@ -10,73 +11,7 @@ export type * from '../consumers/types.js';
  * of migrations.
  */
 
-export type BackendKind = 'FEDERATION_SUBGRAPH' | 'GRAPHQL' | 'OPENAPI';
-
-/** Where a backend's SDL (or OpenAPI document) came from. */
-export type SdlSource = 'INTROSPECTED' | 'INLINE';
-
-export interface BackendRecord {
-  /** Unique, `^[a-z][a-z0-9_-]{0,62}$` — also the subgraph name in the supergraph. */
-  name: string;
-  kind: BackendKind;
-  url: string;
-  /** Headers sent with every request to the backend (may hold credentials: never logged, never returned). */
-  headers: Record<string, string>;
-  sdl: string;
-  sdlSource: SdlSource;
-  /** Per-backend timeout; `null` means the gateway default. */
-  timeoutMs: number | null;
-  /** OPENAPI: the OpenAPI document (JSON or YAML text) the source is built from. */
-  openapiDocument: string | null;
-  options: BackendOptions;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** Kind-specific settings of a backend. */
-export interface BackendOptions {
-  /** Prefix of the backend's type and root field names (OPENAPI default: the backend name). */
-  prefix?: string;
-  /** Fields this backend adds to types owned by other backends. */
-  links?: LinkDefinition[];
-  /** OPENAPI: include the backend's status and body in errors (for debugging; off by default). */
-  exposeErrors?: boolean;
-  /** OPENAPI: where the document was fetched from, when it was given as a URL. */
-  openapiUrl?: string;
-  /** GRAPHQL: types this backend shares with others, merged by a key (they keep their names). */
-  merge?: MergeDefinition[];
-}
-
-/** A GRAPHQL backend's type merged with the type of the same name elsewhere in the graph. */
-export interface MergeDefinition {
-  type: string;
-  /** Root Query field (as the backend names it) returning the type for one key. */
-  rootField: string;
-  /** Field of the type holding the key, e.g. `upc`. */
-  keyField: string;
-  /** Argument of `rootField` taking the key. */
-  argument: string;
-}
-
-/**
- * `type.field` is resolved by this backend: an OpenAPI operation or a root field of a plain
- * GraphQL backend, called with arguments taken from fields of the parent object.
- */
-export interface LinkDefinition {
-  type: string;
-  field: string;
-  /** OPENAPI: the operationId (as in the document). */
-  operation?: string;
-  /** GRAPHQL: the root Query field (as the backend names it, before any prefix). */
-  rootField?: string;
-  /** Operation argument → field of the parent type it is taken from. */
-  arguments: Record<string, string>;
-  /** OPENAPI: an operation taking many keys at once; answers a list in the order of the keys. */
-  batch?: { operation: string; argument: string; maxBatchSize: number };
-}
-
-/** What callers provide; timestamps are set by the store. */
-export type BackendInput = Omit<BackendRecord, 'createdAt' | 'updatedAt'>;
+export type { Backend, BackendKind, BackendRecord } from '../sources/backend.js';
 
 export interface SchemaVersionRecord {
   /** Monotonic, starts at 1. */
@@ -100,10 +35,13 @@ export interface RegistryTransaction {
   listBackends(): Promise<BackendRecord[]>;
   getBackend(name: string): Promise<BackendRecord | undefined>;
   /** Insert or replace by name; returns the stored record. */
-  upsertBackend(backend: BackendInput): Promise<BackendRecord>;
+  upsertBackend(backend: Backend): Promise<BackendRecord>;
   /** Returns whether a backend was removed. */
   removeBackend(name: string): Promise<boolean>;
   insertSchemaVersion(schema: SchemaVersionInput): Promise<SchemaVersionRecord>;
+  latestSchemaVersion(): Promise<SchemaVersionRecord | undefined>;
+  /** Deletes all but the newest `keep` schema versions; returns how many went. */
+  pruneSchemaVersions(keep: number): Promise<number>;
 }
 
 export interface Store extends ConsumerStore {

@@ -1,23 +1,24 @@
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { parse, validate, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeBackends } from '../../src/graph/compose.js';
+import { composeSubgraphs } from '../../src/graph/compose.js';
+import { readSupergraphFacts } from '../../src/graph/supergraph-facts.js';
 import { createCostCalculator, type Variables } from '../../src/request-path/cost/calculate-cost.js';
-import { costDirectiveNamesFromSupergraph } from '../../src/request-path/cost/cost-directives.js';
 import { serveSubgraph, type RunningSubgraph } from '../../subgraphs/lib/serve.js';
 import { startGatehouse, type RunningGatehouse } from '../helpers/gatehouse.js';
 import { consumerWithPlan, SHOP_SDL, shop } from './fixtures.js';
 
 /** The schema Gatehouse serves for these subgraphs: composed, then stitched, as a generation is built. */
 function servedSchema(backends: Array<{ name: string; sdl: string }>): { schema: GraphQLSchema; supergraphSdl: string } {
-  const composed = composeBackends(backends.map((b) => ({ ...b, url: `http://${b.name}.test/graphql` })));
+  const composed = composeSubgraphs(backends.map((b) => ({ name: b.name, url: `http://${b.name}.test/graphql`, typeDefs: parse(b.sdl) })));
   if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
-  return { schema: getStitchedSchemaFromSupergraphSdl({ supergraphSdl: composed.supergraphSdl }), supergraphSdl: composed.supergraphSdl };
+  const { supergraphSdl } = composed.value;
+  return { schema: getStitchedSchemaFromSupergraphSdl({ supergraphSdl }), supergraphSdl };
 }
 
 describe('static cost (@cost / @listSize)', () => {
   const { schema, supergraphSdl } = servedSchema([{ name: 'shop', sdl: SHOP_SDL }]);
-  const costOf = createCostCalculator({ defaultListSize: 10, directiveNames: () => costDirectiveNamesFromSupergraph(supergraphSdl) });
+  const costOf = createCostCalculator({ defaultListSize: 10, directiveNames: () => readSupergraphFacts(supergraphSdl).costDirectiveNames });
   const cost = (query: string, variables?: Variables) => {
     const document = parse(query);
     expect(validate(schema, document)).toEqual([]);
@@ -105,7 +106,7 @@ describe('static cost (@cost / @listSize)', () => {
         `,
       },
     ]);
-    const names = costDirectiveNamesFromSupergraph(renamed.supergraphSdl);
+    const names = readSupergraphFacts(renamed.supergraphSdl).costDirectiveNames;
     expect(names).toEqual({ cost: 'weight', listSize: 'listSize' });
     const calculator = createCostCalculator({ defaultListSize: 10, directiveNames: () => names });
     expect(calculator(renamed.schema, parse('{ x items { id } }'))()).toBe(7 + 4 * 3);

@@ -6,7 +6,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import type { BackendInput, StoreConfig } from '../../src/store/index.js';
+import type { Backend } from '../../src/sources/backend.js';
+import type { StoreConfig } from '../../src/store/index.js';
 
 export const testDatabaseUrl =
   process.env.GATEHOUSE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -97,7 +98,8 @@ export async function runSql<Row extends object = Record<string, unknown>>(
   }
 }
 
-export function backendInput(name: string, overrides: Partial<BackendInput> = {}): BackendInput {
+/** A federation subgraph backend; `overrides` may make it another kind (give that kind's fields). */
+export function backendInput(name: string, overrides: Partial<Record<string, unknown>> = {}): Backend {
   return {
     name,
     kind: 'FEDERATION_SUBGRAPH',
@@ -106,8 +108,6 @@ export function backendInput(name: string, overrides: Partial<BackendInput> = {}
     sdl: `type Query { ${name.replace(/[^a-z0-9_]/g, '_')}: String }`,
     sdlSource: 'INLINE',
     timeoutMs: null,
-    openapiDocument: null,
-    options: {},
     ...overrides,
-  };
+  } as Backend;
 }

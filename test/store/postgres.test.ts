@@ -48,7 +48,7 @@ describe('postgres store', () => {
     const schema = freshSchema();
     const instances = await Promise.all([open(schema), open(schema), open(schema)]);
     const [first] = instances;
-    await first!.withRegistryLock((tx) => tx.upsertBackend(backendInput('counter', { timeoutMs: 0 })));
+    await first!.withRegistryLock((tx) => tx.upsertBackend(backendInput('counter', { timeoutMs: 1 })));
 
     const increments = 4;
     await Promise.all(
@@ -64,7 +64,7 @@ describe('postgres store', () => {
     );
 
     for (const store of instances) {
-      expect((await store.getBackend('counter'))?.timeoutMs).toBe(instances.length * increments);
+      expect((await store.getBackend('counter'))?.timeoutMs).toBe(1 + instances.length * increments);
     }
     const applied = await runSql(`select name from ${schema}.kysely_migration order by name`);
     expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }, { name: '003-backend-kinds' }]);

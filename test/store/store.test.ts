@@ -54,16 +54,19 @@ describe.each(storeEngines)('$name store', (engine) => {
   });
 
   it('round-trips an OpenAPI document and backend options (prefix, links) exactly', async () => {
-    const input = backendInput('rest', {
-      kind: 'OPENAPI',
-      sdl: '',
-      openapiDocument: 'openapi: 3.0.3\ninfo: { title: "ü", version: "1" }\npaths: {}\n',
-      options: {
-        prefix: 'rest',
-        openapiUrl: 'http://127.0.0.1:4005/openapi.json',
-        links: [{ type: 'Product', field: 'pricing', arguments: { skus: 'upc' }, batch: { operation: 'listPrices', argument: 'skus', maxBatchSize: 8 } }],
-      },
-    });
+    const { name, url, headers, timeoutMs } = backendInput('rest');
+    const input = {
+      name,
+      url,
+      headers,
+      timeoutMs,
+      kind: 'OPENAPI' as const,
+      document: 'openapi: 3.0.3\ninfo: { title: "ü", version: "1" }\npaths: {}\n',
+      documentUrl: 'http://127.0.0.1:4005/openapi.json',
+      prefix: 'rest',
+      exposeErrors: false,
+      links: [{ type: 'Product', field: 'pricing', arguments: { skus: 'upc' }, batch: { operation: 'listPrices', argument: 'skus', maxBatchSize: 8 } }],
+    };
     await store.withRegistryLock((tx) => tx.upsertBackend(input));
     expect(await store.getBackend('rest')).toMatchObject(input);
   });
@@ -125,7 +128,7 @@ describe.each(storeEngines)('$name store', (engine) => {
   });
 
   it('serialises concurrent registry writes so no read-modify-write is lost', async () => {
-    await store.withRegistryLock((tx) => tx.upsertBackend(backendInput('counter', { timeoutMs: 0 })));
+    await store.withRegistryLock((tx) => tx.upsertBackend(backendInput('counter', { timeoutMs: 1 })));
 
     const increments = 8;
     await Promise.all(
@@ -139,7 +142,7 @@ describe.each(storeEngines)('$name store', (engine) => {
       ),
     );
 
-    expect((await store.getBackend('counter'))?.timeoutMs).toBe(increments);
+    expect((await store.getBackend('counter'))?.timeoutMs).toBe(1 + increments);
   });
 
   it('keeps the first value of a setting', async () => {

@@ -77,6 +77,9 @@ export type BackendKind =
 export type BackendWriteResult = {
   readonly __typename?: 'BackendWriteResult';
   readonly backend: Backend;
+  /** False when the write changed nothing (no new schema version was made). */
+  readonly changed: Scalars['Boolean']['output'];
+  /** The schema served after the write. */
   readonly schema: SchemaVersion;
 };
 
@@ -295,7 +298,12 @@ export type Mutation = {
    * The new key keeps the old one's label and has no expiry. A revoked key cannot be rotated.
    */
   readonly rotateApiKey: IssuedApiKey;
-  /** Changes a backend's URL, headers, SDL or timeout; recomposes like `registerBackend`. */
+  /**
+   * Changes some of a backend's settings; the others keep their stored value, even when another
+   * admin changes them at the same time. Recomposes like `registerBackend`. An update that changes
+   * nothing makes no new schema version (`changed: false`). Fields that the backend's kind does not
+   * take are refused with `BAD_USER_INPUT`.
+   */
   readonly updateBackend: BackendWriteResult;
   /** Moves a consumer to another plan, or disables (enables) it; a disabled consumer's keys are refused. */
   readonly updateConsumer: Consumer;
@@ -428,7 +436,10 @@ export type Query = {
   readonly plans: ReadonlyArray<Plan>;
   /** The schema being served, or null when nothing is served yet. */
   readonly schema?: Maybe<SchemaVersion>;
-  /** Past schema versions, newest first. */
+  /**
+   * Past schema versions, newest first (1–100 of them). The store keeps the newest
+   * `GATEHOUSE_SCHEMA_VERSIONS_KEPT` versions (default 100) and deletes older ones as new ones are made.
+   */
   readonly schemaVersions: ReadonlyArray<SchemaVersion>;
   /** Every trusted document, oldest first. */
   readonly trustedDocuments: ReadonlyArray<TrustedDocument>;
@@ -525,9 +536,11 @@ export type SchemaVersion = {
 };
 
 export type SdlSource =
+  /** OPENAPI: fetched from the document's URL (`openapiUrl`). */
+  | 'DOCUMENT_URL'
   /** Given by the admin. */
   | 'INLINE'
-  /** Fetched from the backend with `_service { sdl }`. */
+  /** Asked of the backend: `_service { sdl }` for a federation subgraph, the introspection query for a GRAPHQL service. */
   | 'INTROSPECTED';
 
 export type TrustedDocument = {
@@ -774,6 +787,7 @@ export type BackendResolvers<ContextType = AdminContext, ParentType extends Reso
 
 export type BackendWriteResultResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['BackendWriteResult'] = ResolversParentTypes['BackendWriteResult']> = {
   backend?: Resolver<ResolversTypes['Backend'], ParentType, ContextType>;
+  changed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   schema?: Resolver<ResolversTypes['SchemaVersion'], ParentType, ContextType>;
 };
 

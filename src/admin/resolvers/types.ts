@@ -1,14 +1,18 @@
+import { descriptionOrigin } from '../../sources/backend.js';
 import type { BackendResolvers, SchemaVersionResolvers } from '../__generated__/resolvers-types.js';
 
 export const Backend: BackendResolvers = {
   // Header values may be credentials: only their names leave the gateway.
   headerNames: (backend) => Object.keys(backend.headers),
-  prefix: (backend) => backend.options.prefix ?? null,
-  openapiUrl: (backend) => backend.options.openapiUrl ?? null,
-  exposeErrors: (backend) => backend.options.exposeErrors ?? false,
-  merge: (backend) => backend.options.merge ?? [],
+  sdl: (backend) => (backend.kind === 'OPENAPI' ? '' : backend.sdl),
+  sdlSource: (backend) => descriptionOrigin(backend),
+  prefix: (backend) => (backend.kind === 'FEDERATION_SUBGRAPH' ? null : backend.prefix),
+  openapiUrl: (backend) => (backend.kind === 'OPENAPI' ? backend.documentUrl : null),
+  openapiDocument: (backend) => (backend.kind === 'OPENAPI' ? backend.document : null),
+  exposeErrors: (backend) => backend.kind === 'OPENAPI' && backend.exposeErrors,
+  merge: (backend) => (backend.kind === 'GRAPHQL' ? backend.merge : []),
   links: (backend) =>
-    (backend.options.links ?? []).map((link) => ({
+    (backend.kind === 'FEDERATION_SUBGRAPH' ? [] : backend.links).map((link) => ({
       type: link.type,
       field: link.field,
       operation: link.operation ?? null,

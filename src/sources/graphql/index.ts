@@ -1,77 +1,238 @@
-import { RenameRootFields, RenameTypes } from '@graphql-tools/wrap';
-import { buildClientSchema, buildSchema, getIntrospectionQuery, getNamedType, isObjectType, printSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import type { Dispatcher } from 'undici';
-import type { Logger } from '../../log.js';
-import type { MergeDefinition } from '../../store/types.js';
-import { askBackend, type DescriptionTransport } from '../ask-backend.js';
+import { delegateToSchema, type SubschemaConfig } from '@graphql-tools/delegate';
+import { RenameRootFields, RenameTypes, wrapSchema } from '@graphql-tools/wrap';
+import DataLoader from 'dataloader';
+import {
+  buildSchema,
+  getNamedType,
+  getNullableType,
+  isObjectType,
+  OperationTypeNode,
+  parse,
+  printSchema,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import type { CompositionErrorDetail } from '../../errors.js';
+import { describeTransport } from '../ask-backend.js';
+import type { BackendBase, KindFields } from '../backend.js';
 import { createSubgraphExecutor } from '../federation/executor.js';
-import { SourceDefinitionError, type BuiltSource } from '../types.js';
-
-const INTROSPECTION_QUERY = getIntrospectionQuery({ descriptions: true });
-
-/** Introspects a plain GraphQL service and prints its schema, so it is stored and rebuilt without asking again. */
-export async function fetchGraphQLServiceSdl(url: string, transport: DescriptionTransport): Promise<string> {
-  const payload = (await askBackend(url, INTROSPECTION_QUERY, transport)) as { data?: IntrospectionQuery } | null;
-  if (!payload?.data?.__schema) {
-    throw new SourceDefinitionError('the backend did not answer the introspection query (is introspection disabled? give the SDL inline)');
-  }
-  return printSchema(buildClientSchema(payload.data));
-}
-
-export interface GraphQLSourceOptions {
-  name: string;
-  url: string;
-  sdl: string;
-  headers: Readonly<Record<string, string>>;
-  timeoutMs: number;
-  /** Prepended to type names (`QaQuestion`) and root fields (`qa_questions`), as OpenAPI sources do. */
-  prefix: string | undefined;
-  /** Types merged with the same type elsewhere in the graph; they keep their names. */
-  merge?: readonly MergeDefinition[];
-  dispatcher: Dispatcher;
-  log: Logger;
-}
+import type { LinkDefinition, MergeDefinition } from '../fields.js';
+import { linkedEntities, linkRequestsOf, providedKeys, type LinkTargetOutcome } from '../in-process/links.js';
+import { buildInProcessSubgraph, perFetch, type EntityType, type InProcessContext } from '../in-process/subgraph.js';
+import { parseKindFields } from '../kind-fields.js';
+import type { BuildOutcome, GraphView, InputOutcome, PreparedSource, Resolved, Source, SourceRuntime } from '../types.js';
+import { graphqlRegisterFields, graphqlUpdateFields, type GraphQLBackend } from './definition.js';
+import { fetchGraphQLServiceSdl } from './introspect.js';
 
 const BUILT_IN_SCALARS = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);
 
-/** A plain (non-federation) GraphQL service as a stitchable subschema. */
-export function buildGraphQLSource({ name, url, sdl, headers, timeoutMs, prefix, merge = [], dispatcher, log }: GraphQLSourceOptions): BuiltSource {
-  let schema;
-  try {
-    schema = buildSchema(sdl);
-  } catch (error) {
-    throw new SourceDefinitionError(`The SDL of "${name}" is not a valid schema: ${(error as Error).message}`);
-  }
-  const executor = createSubgraphExecutor({ name, url, headers, timeoutMs }, { dispatcher, log });
-  const mergedTypes = new Set(merge.map((definition) => definition.type));
-  const rootFieldName = (fieldName: string) => (prefix ? `${prefix}_${fieldName}` : fieldName);
-  const transforms = prefix
-    ? [
-        new RenameTypes((typeName) => (BUILT_IN_SCALARS.has(typeName) || mergedTypes.has(typeName) ? typeName : `${pascal(prefix)}${typeName}`)),
-        new RenameRootFields((_operation, fieldName) => `${prefix}_${fieldName}`),
-      ]
-    : [];
-  const mergeConfig = Object.fromEntries(merge.map((definition) => [definition.type, mergedTypeConfig(schema, name, definition, rootFieldName)]));
-  return { name, prefix, subschema: { schema, executor, transforms, batch: true, merge: mergeConfig } };
+/**
+ * Plain GraphQL services: introspected (or given as SDL), optionally prefixed, served as an
+ * in-process subgraph whose root fields delegate to the service. `links` add fields to other
+ * backends' types; `merge` shares a type with another backend by a key.
+ */
+export const graphqlSource: Source<GraphQLBackend> = {
+  kind: 'GRAPHQL',
+  inputFields: { register: ['sdl', 'prefix', 'links', 'merge'], update: ['sdl', 'refetchSdl', 'prefix', 'links', 'merge'] },
+
+  async resolve(base: BackendBase, fields: KindFields, runtime: SourceRuntime): Promise<InputOutcome<Resolved<GraphQLBackend>>> {
+    const parsed = parseKindFields(graphqlRegisterFields, fields);
+    if (!parsed.ok) return parsed;
+    const { sdl, prefix, links, merge } = parsed.value;
+    const described = { ...base, kind: 'GRAPHQL' as const, prefix: prefix ?? null, links: links ?? [], merge: merge ?? [] };
+    if (sdl != null) return { ok: true, value: { backend: { ...described, sdl, sdlSource: 'INLINE' } } };
+    const fetched = await fetchGraphQLServiceSdl(base.url, describeTransport(base, runtime));
+    if (!fetched.ok) return { ok: false, field: 'url', message: `cannot introspect the backend: ${fetched.message}` };
+    return { ok: true, value: { backend: { ...described, sdl: fetched.value, sdlSource: 'INTROSPECTED' } } };
+  },
+
+  async resolvePatch(stored, fields, runtime) {
+    const parsed = parseKindFields(graphqlUpdateFields, fields);
+    if (!parsed.ok) return parsed;
+    const { sdl, refetchSdl, prefix, links, merge } = parsed.value;
+    const options: Partial<GraphQLBackend> = {
+      ...(prefix != null && { prefix }),
+      ...(links != null && { links }),
+      ...(merge != null && { merge }),
+    };
+    if (sdl != null) return { ok: true, value: (current) => ({ ...current, ...options, sdl, sdlSource: 'INLINE' }) };
+    if (!refetchSdl) return { ok: true, value: (current) => ({ ...current, ...options }) };
+    const fetched = await fetchGraphQLServiceSdl(stored.url, describeTransport(stored, runtime));
+    if (!fetched.ok) return { ok: false, field: 'url', message: `cannot introspect the backend: ${fetched.message}` };
+    return { ok: true, value: (current) => ({ ...current, ...options, sdl: fetched.value, sdlSource: 'INTROSPECTED' }) };
+  },
+
+  prepare(backend, runtime) {
+    let remote: GraphQLSchema;
+    try {
+      remote = buildSchema(backend.sdl);
+    } catch (error) {
+      return invalid(backend.name, `The SDL of "${backend.name}" is not a valid schema: ${(error as Error).message}`);
+    }
+    const problems = backend.merge.flatMap((definition) => mergeProblems(remote, definition));
+    if (problems.length) return { ok: false, errors: problems.map((message) => ({ message: `Backend "${backend.name}": ${message}`, code: 'INVALID_SOURCE', backend: backend.name })) };
+    return { ok: true, value: new PreparedGraphQLService(backend, remote, runtime) };
+  },
+};
+
+function invalid(backend: string, message: string): BuildOutcome<never> {
+  return { ok: false, errors: [{ message, code: 'INVALID_SOURCE', backend }] };
 }
 
-/** How stitching fetches this backend's part of a merged type: its root field, keyed by one field. */
-function mergedTypeConfig(schema: GraphQLSchema, name: string, merge: MergeDefinition, rootFieldName: (fieldName: string) => string) {
+/** Why `merge` cannot be served from the backend's schema (empty when it can). */
+function mergeProblems(schema: GraphQLSchema, merge: MergeDefinition): string[] {
   const type = schema.getType(merge.type);
-  if (!isObjectType(type)) throw new SourceDefinitionError(`Backend "${name}" has no object type "${merge.type}" to merge.`);
-  if (!type.getFields()[merge.keyField]) throw new SourceDefinitionError(`Type "${merge.type}" of "${name}" has no key field "${merge.keyField}".`);
+  if (!isObjectType(type)) return [`no object type "${merge.type}" to merge`];
+  if (!type.getFields()[merge.keyField]) return [`type "${merge.type}" has no key field "${merge.keyField}"`];
   const field = schema.getQueryType()?.getFields()[merge.rootField];
-  if (!field || getNamedType(field.type) !== type) {
-    throw new SourceDefinitionError(`Backend "${name}" has no root field "${merge.rootField}" returning "${merge.type}".`);
+  if (!field || getNamedType(field.type) !== type) return [`no root field "${merge.rootField}" returning "${merge.type}"`];
+  if (!field.args.some((arg) => arg.name === merge.argument)) return [`root field "${merge.rootField}" has no argument "${merge.argument}"`];
+  return [];
+}
+
+class PreparedGraphQLService implements PreparedSource {
+  readonly name: string;
+  readonly generated = true;
+  readonly ownTypes: DocumentNode;
+  readonly linkRequests: ReadonlyArray<{ type: string; fromFields: readonly string[] }>;
+  readonly #backend: GraphQLBackend;
+  readonly #subschema: SubschemaConfig;
+  /** The service's schema as the graph sees it (prefixed), its root fields delegating to the service. */
+  readonly #schema: GraphQLSchema;
+
+  constructor(backend: GraphQLBackend, remote: GraphQLSchema, runtime: SourceRuntime) {
+    this.name = backend.name;
+    this.#backend = backend;
+    const { prefix } = backend;
+    const mergedTypes = new Set(backend.merge.map((definition) => definition.type));
+    this.#subschema = {
+      schema: remote,
+      executor: createSubgraphExecutor(
+        { name: backend.name, url: backend.url, headers: backend.headers, timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs },
+        { dispatcher: runtime.dispatcher, log: runtime.log },
+      ),
+      // Delegations to the service in the same tick go out as one request.
+      batch: true,
+      transforms: prefix
+        ? [
+            new RenameTypes((typeName) => (BUILT_IN_SCALARS.has(typeName) || mergedTypes.has(typeName) ? typeName : `${pascal(prefix)}${typeName}`)),
+            new RenameRootFields((_operation, fieldName) => `${prefix}_${fieldName}`),
+          ]
+        : [],
+    };
+    this.#schema = wrapSchema(this.#subschema);
+    this.ownTypes = parse(printSchema(this.#schema));
+    this.linkRequests = linkRequestsOf(backend.links);
   }
-  if (!field.args.some((arg) => arg.name === merge.argument)) {
-    throw new SourceDefinitionError(`Root field "${merge.rootField}" of "${name}" has no argument "${merge.argument}".`);
+
+  load(graph: GraphView): BuildOutcome<ReturnType<typeof buildInProcessSubgraph>> {
+    const linked = linkedEntities(this.name, this.#backend.links, graph, (link) => this.#linkTarget(link));
+    if (!linked.ok) return linked;
+    const merged = this.#backend.merge.map((definition) => this.#mergedEntity(definition, graph));
+    const errors: CompositionErrorDetail[] = [];
+    for (const entity of merged) {
+      if (linked.value.some((other) => other.typeName === entity.typeName)) {
+        errors.push({ message: `Backend "${this.name}" both merges and links type "${entity.typeName}": use one of them.`, code: 'LINK_INVALID', backend: this.name });
+      }
+    }
+    if (errors.length) return { ok: false, errors };
+    const entityTypes = new Set([...linked.value, ...merged].map((entity) => entity.typeName));
+    const ownObjectTypes = Object.values(this.#schema.getTypeMap()).filter((type) => isObjectType(type) && !type.name.startsWith('__')).map((type) => type.name);
+    const provided = providedKeys(this.name, ownObjectTypes, graph).filter((entity) => !entityTypes.has(entity.typeName));
+    return {
+      ok: true,
+      value: buildInProcessSubgraph({ name: this.name, url: this.#backend.url, schema: this.#schema, entities: [...linked.value, ...merged, ...provided] }),
+    };
   }
-  return {
-    selectionSet: `{ ${merge.keyField} }`,
-    fieldName: rootFieldName(merge.rootField),
-    args: (parent: Record<string, unknown>) => ({ [merge.argument]: parent[merge.keyField] }),
-  };
+
+  /** The root field a link calls, with one call per distinct argument set in each fetch (DataLoader). */
+  #linkTarget(link: LinkDefinition): LinkTargetOutcome {
+    const rootFieldName = link.rootField ?? '';
+    const field = this.#rootField(rootFieldName);
+    if (!field) return { ok: false, reason: `the backend has no root field "${rootFieldName}"` };
+    const unknown = Object.keys(link.arguments).filter((name) => !field.args.some((arg) => arg.name === name));
+    if (unknown.length) return { ok: false, reason: `root field "${rootFieldName}" has no argument ${unknown.map((n) => `"${n}"`).join(', ')}` };
+    const subschema = this.#subschema;
+    return {
+      ok: true,
+      target: {
+        fieldType: String(getNullableType(field.type)),
+        load: (args, context, info) =>
+          perFetch(context, info.fieldNodes[0]!, () => delegatingLoader(subschema, field.name, context, info)).load(JSON.stringify(args)),
+      },
+    };
+  }
+
+  /** `type` shared with another backend: this service's fields of it, asked for by key through `rootField`. */
+  #mergedEntity(merge: MergeDefinition, graph: GraphView): EntityType {
+    const elsewhere = graph.objectType(merge.type, this.name);
+    const ownFields = Object.keys((this.#schema.getType(merge.type) as { getFields(): object }).getFields());
+    const fieldName = this.#rootField(merge.rootField)!.name;
+    const subschema = this.#subschema;
+    const returnType = this.#schema.getType(merge.type) as Parameters<typeof delegateToSchema>[0]['returnType'];
+    return {
+      typeName: merge.type,
+      key: [merge.keyField],
+      resolvable: true,
+      // Fields another backend already resolves stay theirs; composition would refuse them twice.
+      omittedFields: new Set(ownFields.filter((name) => name !== merge.keyField && elsewhere?.has(name))),
+      resolveReference: (representation, context, info) =>
+        perFetch(context, `merge:${merge.type}`, () =>
+          new DataLoader<unknown, unknown>((keys) =>
+            Promise.all(
+              keys.map((key) =>
+                delegateToSchema({
+                  schema: subschema,
+                  operation: OperationTypeNode.QUERY,
+                  fieldName,
+                  args: { [merge.argument]: key },
+                  context,
+                  info,
+                  returnType,
+                }).then(
+                  (value: unknown) => withTypename(value, merge.type),
+                  (error: unknown) => error,
+                ),
+              ),
+            ),
+          ),
+        ).load(representation[merge.keyField]),
+    };
+  }
+
+  #rootField(name: string): GraphQLField<unknown, unknown> | undefined {
+    const fields = this.#schema.getQueryType()?.getFields() ?? {};
+    return fields[this.#backend.prefix ? `${this.#backend.prefix}_${name}` : name];
+  }
+}
+
+/** One delegation per distinct argument set; a failed call is that key's error, not the batch's. */
+function delegatingLoader(subschema: SubschemaConfig, fieldName: string, context: InProcessContext, info: GraphQLResolveInfo): DataLoader<string, unknown> {
+  // The loader belongs to one field node of one fetch: two aliases may select different sub-fields.
+  const fieldNode: FieldNode = info.fieldNodes[0]!;
+  return new DataLoader<string, unknown>((keys) =>
+    Promise.all(
+      keys.map((key) =>
+        delegateToSchema({
+          schema: subschema,
+          operation: OperationTypeNode.QUERY,
+          fieldName,
+          args: JSON.parse(key) as Record<string, unknown>,
+          context,
+          info: { ...info, fieldNodes: [fieldNode] },
+        }).catch((error: unknown) => error),
+      ),
+    ),
+  );
+}
+
+/** `_entities` answers a union: each object must say its type. */
+function withTypename(value: unknown, typeName: string): unknown {
+  if (value !== null && typeof value === 'object' && !('__typename' in value)) (value as Record<string, unknown>).__typename = typeName;
+  return value;
 }
 
 function pascal(value: string): string {

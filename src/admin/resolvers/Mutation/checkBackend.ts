@@ -1,13 +1,12 @@
 import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
-import { isDocumentUrl } from '../../../sources/index.js';
 import { parseRegisterBackendInput } from '../../inputs.js';
-import { writableRegistry } from '../../registry-access.js';
+import { answerOf, writableRegistry } from '../../registry-access.js';
+import { validateBackendUrls } from '../../validate-urls.js';
 
 export const checkBackend: NonNullable<MutationResolvers['checkBackend']> = async (_parent, { input }, context) => {
   const registry = writableRegistry(context);
-  const definition = parseRegisterBackendInput(input);
-  await context.validateBackendUrl(definition.url);
-  if (definition.openapi && isDocumentUrl(definition.openapi)) await context.validateBackendUrl(definition.openapi.trim(), 'input.openapi');
-  const result = await registry.check(definition);
+  const registration = parseRegisterBackendInput(input);
+  await validateBackendUrls(context, { url: registration.url, openapi: input.openapi });
+  const result = answerOf(await registry.check(registration));
   return { ...result, breaking: result.changes.some((change) => change.criticality === 'BREAKING') };
 };

@@ -1,12 +1,11 @@
 import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
-import { isDocumentUrl } from '../../../sources/index.js';
 import { parseRegisterBackendInput } from '../../inputs.js';
-import { writableRegistry } from '../../registry-access.js';
+import { answerOf, writableRegistry } from '../../registry-access.js';
+import { validateBackendUrls } from '../../validate-urls.js';
 
 export const registerBackend: NonNullable<MutationResolvers['registerBackend']> = async (_parent, { input }, context) => {
   const registry = writableRegistry(context);
-  const definition = parseRegisterBackendInput(input);
-  await context.validateBackendUrl(definition.url);
-  if (definition.openapi && isDocumentUrl(definition.openapi)) await context.validateBackendUrl(definition.openapi.trim(), 'input.openapi');
-  return registry.register(definition);
+  const registration = parseRegisterBackendInput(input);
+  await validateBackendUrls(context, { url: registration.url, openapi: input.openapi });
+  return answerOf(await registry.register(registration));
 };

@@ -1,10 +1,10 @@
 import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
 import { parseBackendName } from '../../inputs.js';
-import { writableRegistry } from '../../registry-access.js';
+import { answerOf, writableRegistry } from '../../registry-access.js';
 
 export const removeBackend: NonNullable<MutationResolvers['removeBackend']> = async (_parent, args, context) => {
   const registry = writableRegistry(context);
   const name = parseBackendName(args.name);
-  const { schema } = await registry.remove(name);
+  const { schema } = answerOf(await registry.remove(name), '');
   return { removed: name, schema: schema.apiSdl ? schema : null };
 };
