@@ -1,5 +1,24 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/**
+ * Which folders may import which: the data flows request path → graph → sources, admin →
+ * registry → store, and nothing below reaches back up. `from` lists what `target` must not import.
+ */
+const layers = [
+  { target: './src/config', from: './src', except: ['./config'], message: 'config depends on nothing but its schema' },
+  { target: './src/net', from: ['./src/config', './src/consumers', './src/sources', './src/store', './src/graph', './src/http', './src/request-path', './src/admin', './src/gatehouse.ts', './src/main.ts'], message: 'net/ is the bottom layer' },
+  { target: './src/consumers', from: ['./src/store', './src/graph', './src/sources', './src/request-path', './src/admin', './src/http'], message: 'domain types import no layer' },
+  { target: './src/sources', from: ['./src/graph', './src/store', './src/admin', './src/request-path', './src/http', './src/consumers'], message: 'sources never import the registry, store or servers' },
+  { target: './src/store', from: ['./src/graph', './src/admin', './src/request-path', './src/http', './src/net'], message: 'the store imports nothing above it' },
+  { target: './src/graph', from: ['./src/admin', './src/request-path', './src/http'], message: 'the graph knows no server' },
+  { target: './src/http', from: ['./src/admin', './src/request-path', './src/store', './src/sources'], message: 'http/ is shared by both servers and knows neither' },
+  { target: './src/request-path', from: ['./src/admin', './src/store', './src/sources', './src/net'], message: 'the request path reaches state only through graph/ and its interfaces' },
+  { target: './src/admin', from: ['./src/request-path'], message: 'the admin API never imports the public path' },
+  { target: './subgraphs', from: './src', message: 'example backends are independent of Gatehouse' },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'src/admin/__generated__/', '.gatehouse/'] },
@@ -10,6 +29,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'subgraphs/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layers }],
+      'import-x/no-cycle': ['error', { maxDepth: 10 }],
     },
   },
   {
