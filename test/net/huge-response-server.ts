@@ -7,6 +7,8 @@ export interface HugeResponseOptions {
   totalBytes: number;
   /** Send `content-length` (else the answer is chunked, so only counting can stop it). @default false */
   declareLength?: boolean;
+  /** Status of the `/huge` answer. @default 200 */
+  status?: number;
 }
 
 /** How one `/huge` answer ended, seen from the server. */
@@ -34,18 +36,18 @@ const chunk = Buffer.alloc(64 * 1024, 'x');
  * the client reads it (it waits for `drain`), and `GET /small` with `{"ok":true}`. Because it honours
  * back-pressure, `bytesWritten` shows how much the client really pulled, plus what the kernel buffers.
  */
-export async function startHugeResponseServer({ totalBytes, declareLength = false }: HugeResponseOptions): Promise<HugeResponseServer> {
+export async function startHugeResponseServer({ totalBytes, declareLength = false, status = 200 }: HugeResponseOptions): Promise<HugeResponseServer> {
   const answers: Array<Promise<HugeAnswer>> = [];
   let smallCount = 0;
   const server = createServer((req, res) => {
     req.resume();
     if (req.url === '/small') {
       smallCount++;
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
       return;
     }
-    answers.push(writeHuge(res, totalBytes, declareLength));
+    answers.push(writeHuge(res, { totalBytes, declareLength, status }));
   });
   await listen(server, 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
@@ -63,7 +65,7 @@ export async function startHugeResponseServer({ totalBytes, declareLength = fals
   };
 }
 
-function writeHuge(res: ServerResponse, totalBytes: number, declareLength: boolean): Promise<HugeAnswer> {
+function writeHuge(res: ServerResponse, { totalBytes, declareLength, status }: Required<HugeResponseOptions>): Promise<HugeAnswer> {
   return new Promise((resolve) => {
     let bytesWritten = 0;
     let closed = false;
@@ -71,7 +73,7 @@ function writeHuge(res: ServerResponse, totalBytes: number, declareLength: boole
       closed = true;
       resolve({ bytesWritten, finished: res.writableFinished });
     });
-    res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(totalBytes) } : {}) });
+    res.writeHead(status, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(totalBytes) } : {}) });
     const pump = (): void => {
       while (!closed && bytesWritten < totalBytes) {
         const piece = totalBytes - bytesWritten >= chunk.length ? chunk : chunk.subarray(0, totalBytes - bytesWritten);

@@ -76,12 +76,14 @@ export async function callRestOperation(endpoint: RestEndpoint, plan: RequestPla
   }
   const read = await readBoundedBody(response, endpoint.maxResponseBytes);
   if (!read.ok && read.reason === 'failed') throw transportError(read.error, endpoint, signal);
+  const { statusCode } = response;
   if (!read.ok) {
     const { maxBytes, bytesRead, declaredBytes } = read;
-    endpoint.log.warn({ operation: `${plan.method} ${plan.path}`, maxBytes, bytesRead, declaredBytes }, 'backend answer larger than the limit');
-    throw backendBadResponse(endpoint.name);
+    endpoint.log.warn({ operation: `${plan.method} ${plan.path}`, statusCode, maxBytes, bytesRead, declaredBytes }, 'backend answer larger than the limit');
+    // An error status still says what went wrong; only a success needs the body it could not read.
+    if (statusCode >= 200 && statusCode < 300) throw backendBadResponse(endpoint.name);
   }
-  return parseResponse(response.statusCode, read.text, endpoint, plan);
+  return parseResponse(statusCode, read.ok ? read.text : '', endpoint, plan);
 }
 
 function transportError(error: unknown, endpoint: RestEndpoint, signal: AbortSignal): GraphQLError {

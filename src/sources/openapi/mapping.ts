@@ -16,7 +16,7 @@ import { SourceDefinitionError } from '../types.js';
 import { dereference, isRecord, type MediaTypes, type OpenApiDocument, type OperationObject, type ParameterObject, type PathItemObject, type SchemaObject } from './document.js';
 import { DEFAULT_MAX_BACKEND_RESPONSE_BYTES } from '../../net/read-bounded-body.js';
 import { callRestOperation, type ParameterPlan, type RequestPlan, type RestEndpoint } from './executor.js';
-import { NameScope, operationIdFor, pascalCase, sanitizeName } from './naming.js';
+import { NameScope, OperationIds, pascalCase, sanitizeName } from './naming.js';
 import { mappedBodyTypes, mapRequestBody } from './request-body.js';
 import { SchemaTypeMapper, toJsonValue } from './schema-types.js';
 
@@ -110,8 +110,7 @@ export function mapOpenApiDocument(options: OpenApiMappingOptions): OpenApiMappi
   const queryFields: GraphQLFieldConfigMap<unknown, unknown> = {};
   const mutationFields: GraphQLFieldConfigMap<unknown, unknown> = {};
 
-  const explicitIds = new NameScope(explicitOperationIds(document));
-  const seenIds = new Set<string>();
+  const operationIds = new OperationIds(documentOperationIds(document));
   const skipped: string[] = [];
   let operationCount = 0;
   for (const [path, rawPathItem] of Object.entries(document.paths)) {
@@ -122,16 +121,10 @@ export function mapOpenApiDocument(options: OpenApiMappingOptions): OpenApiMappi
       if (!isRecord(operation)) continue;
       operationCount++;
       const location = `paths.${path}.${method}`;
-      let operationId: string;
-      if (typeof operation.operationId === 'string') {
-        operationId = seenIds.has(operation.operationId) ? explicitIds.claim(operation.operationId) : operation.operationId;
-        seenIds.add(operation.operationId);
-        if (operationId !== operation.operationId) {
-          warnings.push(`${location}: the operationId "${operation.operationId}" is also an earlier operation's; this one is "${operationId}".`);
-        }
-      } else {
-        // Generated ids give way to the document's own, which links may name.
-        operationId = explicitIds.claim(operationIdFor(method, path));
+      const ownId = typeof operation.operationId === 'string' ? operation.operationId : undefined;
+      const operationId = operationIds.claim(ownId, method, path);
+      if (ownId !== undefined && operationId !== ownId) {
+        warnings.push(`${location}: the operationId "${ownId}" is also an earlier operation's; this one is "${operationId}".`);
       }
       const built = buildRootField({ mapper, endpoint, document, operationId, rootType, method, path, pathItem, operation, location, warnings });
       if ('skipped' in built) {
@@ -273,7 +266,7 @@ function buildRootField(input: RootFieldInput): BuiltRootField {
 }
 
 /** The operationIds the document sets, in document order (repeats included). */
-function explicitOperationIds(document: OpenApiDocument): string[] {
+function documentOperationIds(document: OpenApiDocument): string[] {
   const ids: string[] = [];
   for (const [path, rawPathItem] of Object.entries(document.paths)) {
     if (!isRecord(rawPathItem)) continue;

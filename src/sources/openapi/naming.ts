@@ -89,3 +89,25 @@ export class NameScope {
     return name;
   }
 }
+
+/**
+ * Operation ids, unique in one document: an operation's own `operationId` when no earlier one has
+ * it, else `<id>_2`, `<id>_3`… (as openapi-generator does); a generated one (`operationIdFor`) never
+ * takes an id the document sets, since links name operations by those.
+ */
+export class OperationIds {
+  private readonly scope: NameScope;
+  private readonly used = new Set<string>();
+
+  /** `documentIds`: every `operationId` the document sets, repeats included. */
+  constructor(documentIds: Iterable<string>) {
+    this.scope = new NameScope(documentIds);
+  }
+
+  claim(operationId: string | undefined, method: string, path: string): string {
+    if (operationId === undefined) return this.scope.claim(operationIdFor(method, path));
+    if (this.used.has(operationId)) return this.scope.claim(operationId);
+    this.used.add(operationId);
+    return operationId;
+  }
+}

@@ -76,6 +76,14 @@ describe('a REST backend answering 50 MB', () => {
     expect(answer.bytesWritten).toBeLessThan(kernelBuffers);
     expect(asJson((await execute(source, '{ pricing_getSmall { ok } }')).data)).toEqual({ pricing_getSmall: { ok: true } });
   });
+  it('still answers BACKEND_BAD_REQUEST for a 4xx whose body is over the limit', async () => {
+    await using backend = await startHugeResponseServer({ totalBytes: 50 * MB, status: 404 });
+    const source = buildSource(document, backend.url, { maxResponseBytes: MB, exposeErrors: true });
+    const error = onlyError(await execute(source, '{ pricing_getHuge }'));
+    expect(error.extensions).toEqual({ code: 'BACKEND_BAD_REQUEST', backend: 'pricing', status: 404 });
+    expect(error.message).toBe('Backend "pricing" rejected the request (HTTP 404).');
+    expect((await backend.answers[0]!).finished).toBe(false);
+  });
 });
 
 describe('the OpenAPI document size limit', () => {
