@@ -36,6 +36,19 @@ describe('enum values made only of symbols', () => {
   });
 });
 
+describe('property names made only of symbols', () => {
+  it('become _, _2, _3 (never __2) and still read the JSON members', async () => {
+    const document = documentOf({
+      '/reactions': { get: { operationId: 'reactions', responses: ok({ type: 'object', properties: { '+': { type: 'integer' }, '-': { type: 'integer' }, $: { type: 'integer' }, '+1': { type: 'integer' }, '-1': { type: 'integer' } } }) } },
+    });
+    await using backend = await startRecordingServer(() => ({ '+': 1, '-': 2, $: 3, '+1': 4, '-1': 5 }));
+    const source = buildSource(document, backend.url, { prefix: 'gh' });
+    const result = await execute(source, '{ gh_reactions { _ _2 _3 _1 _1_2 } }');
+    expect(result.errors).toBeUndefined();
+    expect(asJson(result.data)).toEqual({ gh_reactions: { _: 1, _2: 2, _3: 3, _1: 4, _1_2: 5 } });
+  });
+});
+
 describe('documents other tools accept, mapped with a warning', () => {
   it('gives a path variable without a parameter a required String argument', async () => {
     const document = documentOf({
