@@ -30,6 +30,10 @@ export const configSchema = z
     GATEHOUSE_SUPERGRAPH_POLL_MS: positiveMs.default(10_000),
     GATEHOUSE_ALLOW_PRIVATE_BACKENDS: booleanString.default(false),
     GATEHOUSE_BACKEND_TIMEOUT_MS: positiveMs.max(600_000).default(10_000),
+    /** Largest backend answer read, in bytes; past it the field fails with BACKEND_BAD_RESPONSE. 10 MiB. */
+    GATEHOUSE_MAX_BACKEND_RESPONSE_BYTES: z.coerce.number().int().min(1_024).default(10_485_760),
+    /** Largest OpenAPI document accepted, inline or fetched from its URL, in bytes. 10 MiB. */
+    GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES: z.coerce.number().int().min(1_024).default(10_485_760),
     GATEHOUSE_DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(0).default(1_000),
     /** Schema versions the registry keeps; older ones are deleted as new ones are made. */
     GATEHOUSE_SCHEMA_VERSIONS_KEPT: z.coerce.number().int().min(1).max(100_000).default(100),
@@ -99,6 +103,10 @@ export interface GatehouseConfig {
   supergraph: { source: string; pollMs: number } | undefined;
   allowPrivateBackends: boolean;
   backendTimeoutMs: number;
+  /** Default cap on one backend answer, in bytes (`GATEHOUSE_MAX_BACKEND_RESPONSE_BYTES`). */
+  maxBackendResponseBytes: number;
+  /** Cap on an OpenAPI document, inline or fetched, in bytes (`GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES`). */
+  maxOpenApiDocumentBytes: number;
   documentCacheSize: number;
   schemaVersionsKept: number;
   shutdownTimeoutMs: number;
@@ -152,6 +160,8 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
       : undefined,
     allowPrivateBackends: raw.GATEHOUSE_ALLOW_PRIVATE_BACKENDS,
     backendTimeoutMs: raw.GATEHOUSE_BACKEND_TIMEOUT_MS,
+    maxBackendResponseBytes: raw.GATEHOUSE_MAX_BACKEND_RESPONSE_BYTES,
+    maxOpenApiDocumentBytes: raw.GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES,
     documentCacheSize: raw.GATEHOUSE_DOCUMENT_CACHE_SIZE,
     schemaVersionsKept: raw.GATEHOUSE_SCHEMA_VERSIONS_KEPT,
     shutdownTimeoutMs: raw.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,

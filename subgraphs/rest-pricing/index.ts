@@ -7,11 +7,12 @@ import { HttpError, routes, type PricingOperationId, type Reply, type Route } fr
 export type { Currency, Discount, PriceEntry, PriceTier } from './data.js';
 export { prices } from './data.js';
 export type { OpenApiDocument } from './openapi.js';
+export type { PriceListCheck } from './price-lists.js';
 export type { Quote, QuoteRequest } from './quotes.js';
 export type { PricingOperationId } from './routes.js';
 
 export interface StartPricingOptions extends ServeOptions {
-  /** Largest `POST /quotes` body accepted, in bytes. @default 65536 */
+  /** Largest request body accepted (`POST /quotes`, `/quotes/form`, `/price-lists`), in bytes. @default 65536 */
   maxBodyBytes?: number;
 }
 
@@ -82,8 +83,10 @@ export async function start({
         counts[compiled.route.operationId]++;
         const params = Object.fromEntries(compiled.paramNames.map((name, index) => [name, decodeParam(match[index + 1] ?? '')]));
         const readJson = () => readJsonBody(req, maxBodyBytes);
+        const readForm = () => readFormBody(req, maxBodyBytes);
+        const readMultipart = () => readMultipartBody(req, maxBodyBytes);
         if (compiled.route.method === 'GET') req.resume();
-        reply = await compiled.route.handle({ params, query: url.searchParams, headers: req.headers, readJson, openApiDocument });
+        reply = await compiled.route.handle({ params, query: url.searchParams, headers: req.headers, readJson, readForm, readMultipart, openApiDocument });
       }
     } catch (error) {
       reply = errorReply(error);
@@ -125,13 +128,14 @@ function methodNotAllowed(method: string, path: string, allow: string): Reply {
   };
 }
 
-async function readJsonBody(req: IncomingMessage, maxBodyBytes: number): Promise<unknown> {
+/** The request body, at most `maxBodyBytes` of it, if its media type is `expected`; else 415. */
+async function readBody(req: IncomingMessage, maxBodyBytes: number, expected: string): Promise<Buffer> {
   const contentType = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  if (contentType !== 'application/json') {
+  if (contentType !== expected) {
     req.resume();
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json.');
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body must be ${expected}.`);
   }
-  const text = await new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -147,13 +151,31 @@ async function readJsonBody(req: IncomingMessage, maxBodyBytes: number): Promise
       reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBodyBytes} bytes.`));
     };
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
   });
+}
+
+async function readJsonBody(req: IncomingMessage, maxBodyBytes: number): Promise<unknown> {
+  const text = (await readBody(req, maxBodyBytes, 'application/json')).toString('utf8');
   try {
     return JSON.parse(text);
   } catch {
     throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+  }
+}
+
+async function readFormBody(req: IncomingMessage, maxBodyBytes: number): Promise<URLSearchParams> {
+  return new URLSearchParams((await readBody(req, maxBodyBytes, 'application/x-www-form-urlencoded')).toString('utf8'));
+}
+
+async function readMultipartBody(req: IncomingMessage, maxBodyBytes: number): Promise<FormData> {
+  const body = await readBody(req, maxBodyBytes, 'multipart/form-data');
+  try {
+    // undici's parser (the one behind fetch's Response.formData()), not one of ours.
+    return await new Response(new Uint8Array(body), { headers: { 'content-type': req.headers['content-type']! } }).formData();
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid multipart/form-data.');
   }
 }
 

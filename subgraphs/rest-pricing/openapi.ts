@@ -88,6 +88,45 @@ export function createOpenApiDocument(serverUrl: string): OpenApiDocument {
           },
         },
       },
+      '/quotes/form': {
+        post: {
+          operationId: 'createQuoteFromForm',
+          summary: 'The same quote as `POST /quotes`, asked with an HTML-form body',
+          parameters: [ref('parameters', 'Region')],
+          requestBody: {
+            required: true,
+            content: { 'application/x-www-form-urlencoded': { schema: ref('schemas', 'QuoteRequest') } },
+          },
+          responses: {
+            '200': { description: 'The quote (nothing is stored)', content: json(ref('schemas', 'Quote')) },
+            '400': ref('responses', 'BadRequest'),
+            '404': ref('responses', 'NotFound'),
+            '413': errorResponse('The body is larger than the service accepts'),
+            '415': errorResponse('The body is not `application/x-www-form-urlencoded`'),
+          },
+        },
+      },
+      '/price-lists': {
+        post: {
+          operationId: 'uploadPriceList',
+          summary: 'Check a price-list file (CSV, `sku,amount` per line) before it is imported; nothing is stored',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: ref('schemas', 'PriceListUpload'),
+                encoding: { file: { contentType: 'text/csv, application/octet-stream' } },
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'What the file holds', content: json(ref('schemas', 'PriceListCheck')) },
+            '400': ref('responses', 'BadRequest'),
+            '413': errorResponse('The body is larger than the service accepts'),
+            '415': errorResponse('The body is not `multipart/form-data`'),
+          },
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'getOpenApiDocument',
@@ -211,6 +250,35 @@ export function createOpenApiDocument(serverUrl: string): OpenApiDocument {
             },
             discountAmount: { type: 'integer', description: 'In cents, rounded to the cent.' },
             totalAmount: { type: 'integer', description: '`subtotalAmount − discountAmount`, in cents.' },
+          },
+        },
+        PriceListUpload: {
+          type: 'object',
+          required: ['file', 'currency'],
+          properties: {
+            file: { type: 'string', format: 'binary', description: 'The price list: `sku,amount` per line, amounts in cents; an optional `sku,amount` header line.' },
+            currency: ref('schemas', 'Currency'),
+            note: { type: 'string', description: 'Free text, echoed back.' },
+          },
+        },
+        PriceListCheck: {
+          type: 'object',
+          required: ['filename', 'contentType', 'bytes', 'sha256', 'currency', 'rows', 'note'],
+          properties: {
+            filename: { type: 'string' },
+            contentType: { type: 'string', description: 'The Content-Type of the file part.' },
+            bytes: { type: 'integer', minimum: 0, description: 'Size of the file, in bytes.' },
+            sha256: { type: 'string', description: 'SHA-256 of the file, hex.' },
+            currency: ref('schemas', 'Currency'),
+            rows: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['sku', 'amount'],
+                properties: { sku: { type: 'string' }, amount: { type: 'integer', minimum: 0, description: 'In cents.' } },
+              },
+            },
+            note: { type: 'string', nullable: true },
           },
         },
         Error: {

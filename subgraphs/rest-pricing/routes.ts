@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { prices, priceIn, type Currency, type PriceEntry } from './data.js';
+import { checkPriceList } from './price-lists.js';
 import { quote, quoteRequestSchema } from './quotes.js';
 
 export const regions = ['EU', 'US'] as const;
@@ -39,6 +40,10 @@ export interface RouteInput {
   headers: IncomingHttpHeaders;
   /** Reads and parses the JSON body; throws `HttpError` 413, 415 or 400. */
   readJson(): Promise<unknown>;
+  /** Reads an `application/x-www-form-urlencoded` body; throws `HttpError` 413 or 415. */
+  readForm(): Promise<URLSearchParams>;
+  /** Reads a `multipart/form-data` body; throws `HttpError` 413, 415 or 400. */
+  readMultipart(): Promise<FormData>;
   /** The OpenAPI document of this running service. */
   openApiDocument: unknown;
 }
@@ -56,6 +61,8 @@ export type PricingOperationId =
   | 'getPrice'
   | 'listPrices'
   | 'createQuote'
+  | 'createQuoteFromForm'
+  | 'uploadPriceList'
   | 'getOpenApiDocument'
   | 'getBrokenHtml'
   | 'getBrokenServerError';
@@ -115,18 +122,29 @@ export const routes: readonly Route[] = [
     operationId: 'createQuote',
     async handle({ headers, readJson }) {
       const regional = regionCurrencyOf(headers);
-      const parsed = quoteRequestSchema.safeParse(await readJson());
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((issue) => ({
-          path: issue.path.map(String).join('.'),
-          message: issue.message,
-        }));
-        throw new HttpError(400, 'BAD_REQUEST', 'The quote request body is invalid.', issues);
-      }
-      const { sku, quantity, currency } = parsed.data;
-      const entry = prices.get(sku);
-      if (!entry) throw new HttpError(404, 'NOT_FOUND', `No price entry for SKU "${sku}".`);
-      return { status: 200, json: quote(entry, quantity, currency ?? regional ?? entry.currency) };
+      return quoteReply(await readJson(), regional);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/quotes/form',
+    operationId: 'createQuoteFromForm',
+    async handle({ headers, readForm }) {
+      const regional = regionCurrencyOf(headers);
+      // A form has only strings: a whole number is the JSON number it stands for, anything else
+      // stays a string for the schema to refuse.
+      const fields = Object.fromEntries([...(await readForm())].map(([key, value]) => [key, key === 'quantity' && /^-?\d+$/.test(value) ? Number(value) : value]));
+      return quoteReply(fields, regional);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/price-lists',
+    operationId: 'uploadPriceList',
+    async handle({ readMultipart }) {
+      const result = await checkPriceList(await readMultipart());
+      if ('issues' in result) throw new HttpError(400, 'BAD_REQUEST', 'The price list upload is invalid.', result.issues);
+      return { status: 200, json: result.check };
     },
   },
   {
@@ -153,3 +171,19 @@ export const routes: readonly Route[] = [
     },
   },
 ];
+
+/** `POST /quotes` and `/quotes/form`: the same request, however it was encoded. */
+function quoteReply(body: unknown, regional: Currency | undefined): Reply {
+  const parsed = quoteRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+    }));
+    throw new HttpError(400, 'BAD_REQUEST', 'The quote request body is invalid.', issues);
+  }
+  const { sku, quantity, currency } = parsed.data;
+  const entry = prices.get(sku);
+  if (!entry) throw new HttpError(404, 'NOT_FOUND', `No price entry for SKU "${sku}".`);
+  return { status: 200, json: quote(entry, quantity, currency ?? regional ?? entry.currency) };
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { products } from '../../subgraphs/products/data.js';
 import { start, type RunningPricingService } from '../../subgraphs/rest-pricing/index.js';
@@ -255,6 +256,89 @@ describe('POST /quotes', () => {
   });
 });
 
+describe('POST /quotes/form', () => {
+  const postForm = async (body: string, contentType = 'application/x-www-form-urlencoded') => {
+    const response = await fetch(`${pricing.url}/quotes/form`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+
+  it('quotes a form body exactly as the same JSON body', async () => {
+    const form = await postForm(new URLSearchParams({ sku: '3', quantity: '12', currency: 'EUR' }).toString());
+    expect(form.status).toBe(200);
+    expect(form.body).toEqual((await postQuote({ sku: '3', quantity: 12, currency: 'EUR' })).body);
+    expectConforms('createQuoteFromForm', '200', form.body);
+  });
+
+  it('answers 400 with the same issues for a bad quantity or an unknown field, and 415 for JSON', async () => {
+    const bad = await postForm('sku=3&quantity=two&coupon=X');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({
+      error: {
+        code: 'BAD_REQUEST',
+        message: 'The quote request body is invalid.',
+        issues: [
+          { path: 'quantity', message: 'Invalid input: expected number, received string' },
+          { path: '', message: 'Unrecognized key: "coupon"' },
+        ],
+      },
+    });
+    const json = await postForm('{"sku":"3","quantity":1}', 'application/json');
+    expect(json).toEqual({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The request body must be application/x-www-form-urlencoded.' } } });
+  });
+});
+
+describe('POST /price-lists', () => {
+  const csv = 'sku,amount\n3,999\r\n17,24900\n';
+  const upload = async (form: FormData) => {
+    const response = await fetch(`${pricing.url}/price-lists`, { method: 'POST', body: form });
+    return { status: response.status, body: (await response.json()) as Json };
+  };
+
+  it('reads the file part and the fields of a multipart body', async () => {
+    const form = new FormData();
+    form.set('file', new Blob([csv], { type: 'text/csv' }), 'prices.csv');
+    form.set('currency', 'USD');
+    const { status, body } = await upload(form);
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      filename: 'prices.csv',
+      contentType: 'text/csv',
+      bytes: Buffer.byteLength(csv),
+      sha256: createHash('sha256').update(csv).digest('hex'),
+      currency: 'USD',
+      rows: [
+        { sku: '3', amount: 999 },
+        { sku: '17', amount: 24900 },
+      ],
+      note: null,
+    });
+    expectConforms('uploadPriceList', '200', body);
+  });
+
+  it('answers 400 for a missing file, an unknown currency or a bad line', async () => {
+    const noFile = new FormData();
+    noFile.set('file', 'just text, not a file part');
+    noFile.set('currency', 'GBP');
+    expect(await upload(noFile)).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'BAD_REQUEST',
+          message: 'The price list upload is invalid.',
+          issues: [
+            { path: 'file', message: 'A file part named "file" (with a filename) is required.' },
+            { path: 'currency', message: 'Must be one of EUR, USD.' },
+          ],
+        },
+      },
+    });
+    const badLine = new FormData();
+    badLine.set('file', new Blob(['3,9.99\n']), 'prices.csv');
+    badLine.set('currency', 'EUR');
+    expect((await upload(badLine)).body).toMatchObject({ error: { issues: [{ path: 'file:1', message: 'Expected "sku,amount" with a whole number of cents.' }] } });
+  });
+});
+
 describe('fault routes', () => {
   it('GET /broken/html answers 200 with an HTML page', async () => {
     const response = await fetch(`${pricing.url}/broken/html`);
@@ -307,6 +391,8 @@ describe('routing', () => {
       getPrice: 2,
       listPrices: 1,
       createQuote: 1,
+      createQuoteFromForm: 0,
+      uploadPriceList: 0,
       getOpenApiDocument: 0,
       getBrokenHtml: 0,
       getBrokenServerError: 0,

@@ -1,6 +1,13 @@
 import { request, type Dispatcher } from 'undici';
 import { parse as parseYaml } from 'yaml';
+import { abandonBody, readBoundedBody } from '../../net/read-bounded-body.js';
 import { SourceDefinitionError } from '../types.js';
+
+/** The default cap on an OpenAPI document, inline or fetched (`GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES`): 10 MiB. */
+export const DEFAULT_MAX_OPENAPI_DOCUMENT_BYTES = 10 * 1024 * 1024;
+
+const tooLarge = (maxBytes: number) =>
+  new SourceDefinitionError(`The OpenAPI document is larger than ${maxBytes} bytes, the limit GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES sets.`);
 
 /**
  * The parts of an OpenAPI 3.x document the source reads. Documents come from outside, so every
@@ -22,6 +29,25 @@ export interface SchemaObject {
   oneOf?: SchemaObject[];
   anyOf?: SchemaObject[];
   description?: string;
+  /** 3.1: the media type of a string's content; without `contentEncoding` the string is raw bytes. */
+  contentMediaType?: string;
+  /** 3.1: how a string's content is encoded, e.g. `base64`. */
+  contentEncoding?: string;
+}
+
+/** How one property of a form or multipart body is sent (the Encoding Object). */
+export interface EncodingObject {
+  contentType?: string;
+  headers?: Record<string, unknown>;
+  style?: string;
+  explode?: boolean;
+  allowReserved?: boolean;
+}
+
+export interface MediaTypeObject {
+  schema?: SchemaObject;
+  /** Form and multipart bodies only: per-property encoding, keyed by property name. */
+  encoding?: Record<string, EncodingObject>;
 }
 
 export interface ParameterObject {
@@ -37,7 +63,7 @@ export interface ParameterObject {
 }
 
 export interface MediaTypes {
-  content?: Record<string, { schema?: SchemaObject }>;
+  content?: Record<string, MediaTypeObject>;
 }
 
 export interface OperationObject {
@@ -71,11 +97,18 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+export interface ParseOpenApiDocumentOptions {
+  /** Largest document accepted, in UTF-8 bytes, checked before parsing. @default 10485760 (10 MiB) */
+  maxBytes?: number;
+}
+
 /**
  * Parses a document given as JSON or YAML and checks that it is OpenAPI 3.x with `paths` and that
  * every `$ref` points inside it, so building a source never meets a dangling reference.
  */
-export function parseOpenApiDocument(text: string): OpenApiDocument {
+export function parseOpenApiDocument(text: string, { maxBytes = DEFAULT_MAX_OPENAPI_DOCUMENT_BYTES }: ParseOpenApiDocumentOptions = {}): OpenApiDocument {
+  // A UTF-8 byte is at least a third of a UTF-16 unit, so only long texts need counting.
+  if (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes) throw tooLarge(maxBytes);
   const trimmed = text.trim();
   if (trimmed === '') throw new SourceDefinitionError('The OpenAPI document is empty.');
   let value: unknown;
@@ -155,6 +188,8 @@ export interface FetchOpenApiDocumentOptions {
   timeoutMs: number;
   /** Extra request headers, e.g. the backend's credentials. @default {} */
   headers?: Readonly<Record<string, string>>;
+  /** Largest document read, in bytes: the download stops there. @default 10485760 (10 MiB) */
+  maxBytes?: number;
 }
 
 /**
@@ -163,26 +198,32 @@ export interface FetchOpenApiDocumentOptions {
  */
 export async function fetchOpenApiDocument(
   url: string,
-  { dispatcher, timeoutMs, headers = {} }: FetchOpenApiDocumentOptions,
+  { dispatcher, timeoutMs, headers = {}, maxBytes = DEFAULT_MAX_OPENAPI_DOCUMENT_BYTES }: FetchOpenApiDocumentOptions,
 ): Promise<string> {
   const signal = AbortSignal.timeout(timeoutMs);
-  let statusCode: number;
-  let text: string;
+  // Same words as for SDL fetches: undici's message names addresses the admin may not be shown.
+  const unreachable = () =>
+    signal.aborted
+      ? new SourceDefinitionError(`The OpenAPI document did not arrive within ${timeoutMs} ms.`)
+      : new SourceDefinitionError('The OpenAPI document could not be fetched: connection refused, address not allowed or DNS failure.');
+  let response: Dispatcher.ResponseData;
   try {
-    const response = await request(url, {
+    response = await request(url, {
       method: 'GET',
       headers: { ...headers, accept: 'application/json, application/yaml;q=0.9, */*;q=0.5' },
       dispatcher,
       signal,
     });
-    statusCode = response.statusCode;
-    text = await response.body.text();
   } catch {
-    if (signal.aborted) throw new SourceDefinitionError(`The OpenAPI document did not arrive within ${timeoutMs} ms.`);
-    // Same words as for SDL fetches: undici's message names addresses the admin may not be shown.
-    throw new SourceDefinitionError('The OpenAPI document could not be fetched: connection refused, address not allowed or DNS failure.');
+    throw unreachable();
   }
-  if (statusCode !== 200) throw new SourceDefinitionError(`The OpenAPI document could not be fetched: the server answered HTTP ${statusCode}.`);
-  if (text.trim() === '') throw new SourceDefinitionError('The OpenAPI document could not be fetched: the server answered with an empty body.');
-  return text;
+  if (response.statusCode !== 200) {
+    // Nothing of an error page is needed.
+    abandonBody(response.body);
+    throw new SourceDefinitionError(`The OpenAPI document could not be fetched: the server answered HTTP ${response.statusCode}.`);
+  }
+  const read = await readBoundedBody(response, maxBytes);
+  if (!read.ok) throw read.reason === 'too-large' ? tooLarge(maxBytes) : unreachable();
+  if (read.text.trim() === '') throw new SourceDefinitionError('The OpenAPI document could not be fetched: the server answered with an empty body.');
+  return read.text;
 }

@@ -2,7 +2,9 @@ import type { GraphQLError } from 'graphql';
 import { request, type Dispatcher } from 'undici';
 import { backendBadRequest, backendBadResponse, backendTimeout, backendUnavailable } from '../../errors.js';
 import { isBlockedAddressError } from '../../net/guarded-agent.js';
+import { readBoundedBody } from '../../net/read-bounded-body.js';
 import type { Logger } from '../../log.js';
+import { deepObjectPairs, type EncodedBody } from './body-encoding.js';
 import { isRecord } from './document.js';
 
 export interface RestEndpoint {
@@ -13,6 +15,8 @@ export interface RestEndpoint {
   /** Sent with every request, e.g. credentials; names in lower case. */
   headers: Readonly<Record<string, string>>;
   timeoutMs: number;
+  /** Largest answer read, in bytes; past it the call fails with `BACKEND_BAD_RESPONSE`. */
+  maxResponseBytes: number;
   dispatcher: Dispatcher;
   /** Already a child logger carrying `{ backend }`. */
   log: Logger;
@@ -40,7 +44,14 @@ export interface RequestPlan {
   /** Path template, e.g. `/prices/{sku}`. */
   path: string;
   parameters: readonly ParameterPlan[];
-  body?: { argumentName: string; contentType: string; toJson(value: unknown): unknown };
+  body?: BodyPlan;
+}
+
+/** The request body: which argument carries it and how it goes on the wire (JSON, form or multipart). */
+export interface BodyPlan {
+  argumentName: string;
+  /** From the argument value to the bytes to send; may throw a `BAD_USER_INPUT` GraphQLError. */
+  encode(value: unknown): EncodedBody;
 }
 
 /**
@@ -49,22 +60,30 @@ export interface RequestPlan {
  */
 export async function callRestOperation(endpoint: RestEndpoint, plan: RequestPlan, args: Readonly<Record<string, unknown>>): Promise<unknown> {
   const { url, headers } = buildRequest(endpoint, plan, args);
-  let body: string | undefined;
+  let body: string | Buffer | undefined;
   if (plan.body && args[plan.body.argumentName] !== undefined) {
-    body = JSON.stringify(plan.body.toJson(args[plan.body.argumentName]));
-    headers['content-type'] = plan.body.contentType;
+    const encoded = plan.body.encode(args[plan.body.argumentName]);
+    body = encoded.payload;
+    headers['content-type'] = encoded.contentType;
   }
+  // One signal for the whole call: it also aborts a body that is still streaming.
   const signal = AbortSignal.timeout(endpoint.timeoutMs);
-  let statusCode: number;
-  let text: string;
+  let response: Dispatcher.ResponseData;
   try {
-    const response = await request(url, { method: plan.method as Dispatcher.HttpMethod, headers, body, dispatcher: endpoint.dispatcher, signal });
-    statusCode = response.statusCode;
-    text = await response.body.text();
+    response = await request(url, { method: plan.method as Dispatcher.HttpMethod, headers, body, dispatcher: endpoint.dispatcher, signal });
   } catch (error) {
     throw transportError(error, endpoint, signal);
   }
-  return parseResponse(statusCode, text, endpoint, plan);
+  const read = await readBoundedBody(response, endpoint.maxResponseBytes);
+  if (!read.ok && read.reason === 'failed') throw transportError(read.error, endpoint, signal);
+  const { statusCode } = response;
+  if (!read.ok) {
+    const { maxBytes, bytesRead, declaredBytes } = read;
+    endpoint.log.warn({ operation: `${plan.method} ${plan.path}`, statusCode, maxBytes, bytesRead, declaredBytes }, 'backend answer larger than the limit');
+    // An error status still says what went wrong; only a success needs the body it could not read.
+    if (statusCode >= 200 && statusCode < 300) throw backendBadResponse(endpoint.name);
+  }
+  return parseResponse(statusCode, read.ok ? read.text : '', endpoint, plan);
 }
 
 function transportError(error: unknown, endpoint: RestEndpoint, signal: AbortSignal): GraphQLError {
@@ -162,6 +181,10 @@ function serializePathValue(parameter: ParameterPlan, value: unknown): string {
 function serializeQueryValue(parameter: ParameterPlan, value: unknown): string[] {
   const encode = encodeURIComponent;
   const name = encode(parameter.name);
+  // deepObject is defined for objects only; lists under it (Stripe's `expand`) take indices, as `qs` does.
+  if (parameter.style === 'deepObject' && typeof value === 'object' && value !== null) {
+    return deepObjectPairs(parameter.name, value).map(([key, item]) => `${encode(key)}=${encode(item)}`);
+  }
   if (Array.isArray(value)) {
     const items = value.map((item) => encode(primitive(item)));
     if (parameter.explode) return items.map((item) => `${name}=${item}`);
@@ -170,7 +193,6 @@ function serializeQueryValue(parameter: ParameterPlan, value: unknown): string[]
   }
   if (isRecord(value)) {
     const entries = Object.entries(value);
-    if (parameter.style === 'deepObject') return entries.map(([key, item]) => `${name}%5B${encode(key)}%5D=${encode(primitive(item))}`);
     if (parameter.explode) return entries.map(([key, item]) => `${encode(key)}=${encode(primitive(item))}`);
     return [`${name}=${entries.map(([key, item]) => `${encode(key)},${encode(primitive(item))}`).join(',')}`];
   }

@@ -5,6 +5,7 @@ import {
   GraphQLNonNull,
   GraphQLObjectType,
   GraphQLSchema,
+  GraphQLString,
   isListType,
   type GraphQLFieldConfigArgumentMap,
   type GraphQLFieldConfigMap,
@@ -13,8 +14,10 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../../log.js';
 import { SourceDefinitionError } from '../types.js';
 import { dereference, isRecord, type MediaTypes, type OpenApiDocument, type OperationObject, type ParameterObject, type PathItemObject, type SchemaObject } from './document.js';
+import { DEFAULT_MAX_BACKEND_RESPONSE_BYTES } from '../../net/read-bounded-body.js';
 import { callRestOperation, type ParameterPlan, type RequestPlan, type RestEndpoint } from './executor.js';
-import { NameScope, operationIdFor, pascalCase, sanitizeName } from './naming.js';
+import { NameScope, OperationIds, pascalCase, sanitizeName } from './naming.js';
+import { mappedBodyTypes, mapRequestBody } from './request-body.js';
 import { SchemaTypeMapper, toJsonValue } from './schema-types.js';
 
 /** One REST operation as links call it (by `operationId`). */
@@ -40,7 +43,10 @@ export interface OpenApiMapping {
   schema: GraphQLSchema;
   /** By operation id (OpenAPI `operationId`, or the generated one). */
   operations: ReadonlyMap<string, RestOperation>;
-  /** Parts of the document left out or changed in the mapping, each saying where and why. */
+  /**
+   * Parts of the document left out or changed in the mapping, each saying where and why:
+   * `<location>: <what happened>`, e.g. `paths./reports.post: operation "createReport" left out: …`.
+   */
   warnings: readonly string[];
 }
 
@@ -64,6 +70,12 @@ export interface OpenApiMappingOptions {
   log: Logger;
   /** Put the backend's own 4xx message in `BACKEND_BAD_REQUEST` errors (never its URL). @default false */
   exposeErrors?: boolean;
+  /**
+   * Largest answer read from the backend, in bytes; past it the field fails with
+   * `BACKEND_BAD_RESPONSE` and the rest is not read (`GATEHOUSE_MAX_BACKEND_RESPONSE_BYTES`).
+   * @default 10485760 (10 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 // HEAD, OPTIONS and TRACE answer without a JSON body worth a field.
@@ -85,6 +97,7 @@ export function mapOpenApiDocument(options: OpenApiMappingOptions): OpenApiMappi
     // Lower-cased so a header parameter replaces a configured header of the same name instead of doubling it.
     headers: Object.fromEntries(Object.entries(options.headers).map(([key, value]) => [key.toLowerCase(), value])),
     timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_BACKEND_RESPONSE_BYTES,
     dispatcher: options.dispatcher,
     log: options.log.child({ backend: name }),
     exposeErrors: options.exposeErrors ?? false,
@@ -97,29 +110,45 @@ export function mapOpenApiDocument(options: OpenApiMappingOptions): OpenApiMappi
   const queryFields: GraphQLFieldConfigMap<unknown, unknown> = {};
   const mutationFields: GraphQLFieldConfigMap<unknown, unknown> = {};
 
+  const operationIds = new OperationIds(documentOperationIds(document));
+  const skipped: string[] = [];
+  let operationCount = 0;
   for (const [path, rawPathItem] of Object.entries(document.paths)) {
     if (!isRecord(rawPathItem)) continue;
     const pathItem = dereference(document, rawPathItem as PathItemObject, `paths.${path}`);
     for (const [method, rootType] of Object.entries(methods)) {
       const operation = pathItem[method as keyof typeof methods];
       if (!isRecord(operation)) continue;
+      operationCount++;
       const location = `paths.${path}.${method}`;
-      const operationId = typeof operation.operationId === 'string' ? operation.operationId : operationIdFor(method, path);
-      if (operations.has(operationId)) throw new SourceDefinitionError(`Two operations have the operationId "${operationId}".`, location);
+      const ownId = typeof operation.operationId === 'string' ? operation.operationId : undefined;
+      const operationId = operationIds.claim(ownId, method, path);
+      if (ownId !== undefined && operationId !== ownId) {
+        warnings.push(`${location}: the operationId "${ownId}" is also an earlier operation's; this one is "${operationId}".`);
+      }
+      const built = buildRootField({ mapper, endpoint, document, operationId, rootType, method, path, pathItem, operation, location, warnings });
+      if ('skipped' in built) {
+        skipped.push(built.skipped);
+        warnings.push(built.skipped);
+        continue;
+      }
       const fieldName = fieldNames.claim(`${fieldPrefix}_${sanitizeName(operationId)}`);
-      const field = buildRootField({ mapper, endpoint, document, operationId, fieldName, rootType, method, path, pathItem, operation, location });
-      if (!field) continue;
-      operations.set(operationId, field.operation);
-      (rootType === 'Query' ? queryFields : mutationFields)[fieldName] = field.config;
+      operations.set(operationId, { ...built.operation, fieldName });
+      (rootType === 'Query' ? queryFields : mutationFields)[fieldName] = built.config;
     }
   }
-  if (operations.size === 0) throw new SourceDefinitionError('The OpenAPI document has no GET, PUT, POST, PATCH or DELETE operation to expose.', 'paths');
+  if (operations.size === 0) {
+    if (operationCount === 0) throw new SourceDefinitionError('The OpenAPI document has no GET, PUT, POST, PATCH or DELETE operation to expose.', 'paths');
+    const more = skipped.length > 3 ? ` (and ${skipped.length - 3} more)` : '';
+    throw new SourceDefinitionError(`None of the document's ${operationCount} operations could be mapped: ${skipped.slice(0, 3).join(' ')}${more}`, 'paths');
+  }
   if (Object.keys(queryFields).length === 0) {
     // A GraphQL schema must have a Query type, and a type at least one field.
     queryFields[`_${fieldPrefix}_noQueries`] = { type: GraphQLBoolean, description: 'This source has only mutations; always null.' };
   }
 
   let schema: GraphQLSchema;
+  if (warnings.length > 0) endpoint.log.warn({ warnings }, 'parts of the OpenAPI document were left out or changed');
   try {
     // Collecting the types runs every field thunk, so a bad schema deep in the document fails
     // here, not on the first query.
@@ -140,35 +169,45 @@ interface RootFieldInput {
   endpoint: RestEndpoint;
   document: OpenApiDocument;
   operationId: string;
-  fieldName: string;
   rootType: 'Query' | 'Mutation';
   method: string;
   path: string;
   pathItem: PathItemObject;
   operation: OperationObject;
   location: string;
+  /** Where the field's own notes go (e.g. an implicit path parameter). */
+  warnings: string[];
 }
 
-function buildRootField(input: RootFieldInput): { operation: RestOperation; config: GraphQLFieldConfigMap<unknown, unknown>[string] } | undefined {
-  const { mapper, endpoint, document, operationId, fieldName, rootType, method, path, operation, location } = input;
+type BuiltRootField =
+  | { operation: Omit<RestOperation, 'fieldName'>; config: GraphQLFieldConfigMap<unknown, unknown>[string] }
+  /** Why the operation is left out, as a warning line. */
+  | { skipped: string };
+
+function buildRootField(input: RootFieldInput): BuiltRootField {
+  const { mapper, endpoint, document, operationId, rootType, method, path, operation, location, warnings } = input;
   const args: GraphQLFieldConfigArgumentMap = {};
   const argumentNames = new NameScope();
   const hintBase = pascalCase(operationId);
+  const label = `operation "${operationId}"`;
 
   let body: RequestPlan['body'];
   if (operation.requestBody !== undefined) {
     const requestBody = dereference(document, operation.requestBody, `${location}.requestBody`);
-    const media = jsonMediaType(requestBody);
-    if (!media) {
-      // A form or file upload has no GraphQL mapping here; the operation is left out, not half-mapped.
-      endpoint.log.warn({ operationId }, 'operation skipped: its request body is not JSON');
-      return undefined;
+    const argumentName = 'input';
+    const mapped = mapRequestBody({ mapper, document, requestBody, hintBase, argumentName, location });
+    if (mapped.kind === 'unsupported') {
+      const offered = mapped.mediaTypes.length > 0 ? mapped.mediaTypes.join(', ') : 'no media type';
+      const why = `its request body is ${offered}; only ${mappedBodyTypes.join(', ')} bodies are mapped`;
+      // A required body cannot be left out of the call: the operation is left out, not half-mapped.
+      if (requestBody.required === true) return { skipped: `${location}: ${label} left out: ${why}.` };
+      warnings.push(`${location}: ${label} is called without its optional request body: ${why}.`);
+    } else if (mapped.kind === 'argument') {
+      argumentNames.claim(argumentName);
+      args[argumentName] = { type: mapped.type, description: requestBody.description };
+      body = { argumentName, encode: mapped.encode };
+      for (const note of mapped.notes) warnings.push(`${location}: ${label}: ${note}.`);
     }
-    const argumentName = argumentNames.claim('input');
-    const mapped = mapper.input(media.schema ?? {}, { base: `${hintBase}Body` });
-    const type = requestBody.required === true && !mapped.nullable ? new GraphQLNonNull(mapped.type) : mapped.type;
-    args[argumentName] = { type, description: requestBody.description };
-    body = { argumentName, contentType: media.contentType, toJson: (value) => toJsonValue(value, type) };
   }
 
   const parameters: ParameterPlan[] = [];
@@ -194,7 +233,13 @@ function buildRootField(input: RootFieldInput): { operation: RestOperation; conf
 
   const declared = new Set(parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name));
   for (const [, variable] of path.matchAll(/\{([^}]+)\}/g)) {
-    if (!declared.has(variable!)) throw new SourceDefinitionError(`The path variable {${variable}} has no path parameter.`, location);
+    if (declared.has(variable!)) continue;
+    // As openapi-generator and GraphQL Mesh do: the template itself declares a required string.
+    declared.add(variable!);
+    const argumentName = argumentNames.claim(sanitizeName(variable!));
+    args[argumentName] = { type: new GraphQLNonNull(GraphQLString), description: `The {${variable}} in the path.` };
+    parameters.push({ name: variable!, in: 'path', argumentName, style: 'simple', explode: false, toJson: (value) => value });
+    warnings.push(`${location}: ${label}: the path variable {${variable}} has no parameter; it is the required String argument "${argumentName}".`);
   }
 
   const responseSchema = successSchema(document, operation, location);
@@ -204,7 +249,6 @@ function buildRootField(input: RootFieldInput): { operation: RestOperation; conf
   const call = (callArgs: Record<string, unknown>) => callRestOperation(endpoint, plan, callArgs);
   return {
     operation: {
-      fieldName,
       rootType,
       returnTypeName: getNamedType(returnType).name,
       returnsList: isListType(returnType),
@@ -219,6 +263,20 @@ function buildRootField(input: RootFieldInput): { operation: RestOperation; conf
       resolve: (_source, fieldArgs: Record<string, unknown>) => call(fieldArgs),
     },
   };
+}
+
+/** The operationIds the document sets, in document order (repeats included). */
+function documentOperationIds(document: OpenApiDocument): string[] {
+  const ids: string[] = [];
+  for (const [path, rawPathItem] of Object.entries(document.paths)) {
+    if (!isRecord(rawPathItem)) continue;
+    const pathItem = dereference(document, rawPathItem as PathItemObject, `paths.${path}`);
+    for (const method of Object.keys(methods)) {
+      const operation = pathItem[method as keyof typeof methods];
+      if (isRecord(operation) && typeof operation.operationId === 'string') ids.push(operation.operationId);
+    }
+  }
+  return ids;
 }
 
 /** Path-level parameters overridden by operation-level ones with the same name and location. */

@@ -20,7 +20,8 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { dereference, isRecord, type OpenApiDocument, type SchemaObject } from './document.js';
-import { NameScope, pascalCase, sanitizeName } from './naming.js';
+import { createFilePartType } from './file-part.js';
+import { enumValueName, NameScope, pascalCase, sanitizeName } from './naming.js';
 
 /** A GraphQL type in its nullable form, and whether the JSON schema allows `null`. */
 export interface MappedType<T> {
@@ -46,7 +47,6 @@ type Shape =
   | { kind: 'alias'; inner: SchemaObject; nullable: boolean };
 
 const componentSchemaRef = /^#\/components\/schemas\/([^/]+)$/;
-const reservedEnumNames = new Set(['true', 'false', 'null']);
 
 /**
  * Turns JSON schemas of one document into GraphQL types. Object and enum types are created once
@@ -63,6 +63,7 @@ export class SchemaTypeMapper {
   private readonly enums = new Map<SchemaObject, GraphQLEnumType>();
   /** Schemas being mapped right now that are not objects: meeting one again is a cycle. */
   private readonly inProgress = new Set<SchemaObject>();
+  private fileInputType: GraphQLInputObjectType | undefined;
 
   constructor(
     private readonly document: OpenApiDocument,
@@ -82,6 +83,17 @@ export class SchemaTypeMapper {
       const output = this.typeNames.claim(`${typePrefix}${pascalCase(name)}`);
       this.componentNames.set(name, { output, input: this.typeNames.claim(`${output}Input`) });
     }
+  }
+
+  /** `<Prefix>FilePartInput`, made the first time a multipart body has a file part (see `file-part.ts`). */
+  get fileInput(): GraphQLInputObjectType {
+    this.fileInputType ??= createFilePartType(this.typeNames.claim(`${this.typePrefix}FilePartInput`), this.typeNames.claim(`${this.typePrefix}Base64`));
+    return this.fileInputType;
+  }
+
+  /** A prefixed type name for an inline schema, unique in the schema: `PostFilesBody` → `StripePostFilesBodyInput`. */
+  inlineTypeName(base: string, direction: 'output' | 'input'): string {
+    return this.typeName({ base }, direction);
   }
 
   output(schema: SchemaObject, hint: NameHint): MappedType<GraphQLOutputType> {
@@ -182,7 +194,7 @@ export class SchemaTypeMapper {
   }
 
   /** Properties of an object schema with its `allOf` parts merged in (parts first, own properties last). */
-  private mergedProperties(schema: SchemaObject): { properties: Record<string, SchemaObject>; required: Set<string> } {
+  mergedProperties(schema: SchemaObject): { properties: Record<string, SchemaObject>; required: Set<string> } {
     const properties: Record<string, SchemaObject> = {};
     const required = new Set<string>();
     const seen = new Set<SchemaObject>();
@@ -210,9 +222,10 @@ export class SchemaTypeMapper {
       const names = new NameScope();
       const config: GraphQLEnumValueConfigMap = {};
       for (const value of new Set(values)) {
-        const sanitized = sanitizeName(value);
-        // The internal value is the JSON string, so arguments arrive and results leave as the backend spells them.
-        config[names.claim(reservedEnumNames.has(sanitized) ? `_${sanitized}` : sanitized)] = { value };
+        const name = names.claim(enumValueName(value));
+        // The internal value is the JSON string, so arguments arrive and results leave as the backend
+        // spells them; a renamed value says how.
+        config[name] = { value, description: name === value ? undefined : `${JSON.stringify(value)} in the REST API.` };
       }
       type = new GraphQLEnumType({ name: this.typeName(hint, 'output'), description: schema.description, values: config });
       this.enums.set(schema, type);

@@ -49,7 +49,20 @@ describe('the pricing service as a GraphQL schema', () => {
       ].join('\n'),
     );
     expect(typeSdl(schema.getMutationType())).toBe(
-      'type Mutation {\n  pricing_createQuote(input: PricingQuoteRequestInput!, x_region: PricingRegion): PricingQuote\n}',
+      [
+        'type Mutation {',
+        '  pricing_createQuote(input: PricingQuoteRequestInput!, x_region: PricingRegion): PricingQuote',
+        // The same input type whether the body is JSON or a form.
+        '  pricing_createQuoteFromForm(input: PricingQuoteRequestInput!, x_region: PricingRegion): PricingQuote',
+        '  pricing_uploadPriceList(input: PricingUploadPriceListBodyInput!): PricingPriceListCheck',
+        '}',
+      ].join('\n'),
+    );
+    expect(typeSdl(schema.getType('PricingUploadPriceListBodyInput'))).toBe(
+      'input PricingUploadPriceListBodyInput {\n  file: PricingFilePartInput!\n  currency: PricingCurrency!\n  note: String\n}',
+    );
+    expect(typeSdl(schema.getType('PricingFilePartInput'))).toBe(
+      'input PricingFilePartInput {\n  base64: PricingBase64!\n  filename: String\n  contentType: String\n}',
     );
   });
 
@@ -207,21 +220,19 @@ describe('mapping rules', () => {
     }
   });
 
-  it('refuses a document without operations, or with a path variable no parameter fills', () => {
+  it('refuses a document without operations', () => {
     const empty = parseOpenApiDocument('{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{}}');
-    expect(() => buildSource(empty, 'http://127.0.0.1:1')).toThrow(SourceDefinitionError);
-    const undeclared = parseOpenApiDocument(JSON.stringify({ openapi: '3.0.3', paths: { '/a/{id}': { get: { responses: {} } } } }));
-    expect(() => buildSource(undeclared, 'http://127.0.0.1:1')).toThrow(
-      new SourceDefinitionError('The path variable {id} has no path parameter.', 'paths./a/{id}.get'),
+    expect(() => buildSource(empty, 'http://127.0.0.1:1')).toThrow(
+      new SourceDefinitionError('The OpenAPI document has no GET, PUT, POST, PATCH or DELETE operation to expose.', 'paths'),
     );
   });
 
-  it('leaves out operations with a non-JSON body and keeps a Query type when only mutations remain', () => {
+  it('leaves out operations with a required body it cannot map and keeps a Query type when only mutations remain', () => {
     const formsOnly = parseOpenApiDocument(
       JSON.stringify({
         openapi: '3.0.3',
         paths: {
-          '/upload': { post: { operationId: 'upload', requestBody: { content: { 'multipart/form-data': {} } }, responses: {} } },
+          '/upload': { post: { operationId: 'upload', requestBody: { required: true, content: { 'text/xml': {} } }, responses: {} } },
           '/reset': { post: { operationId: 'reset', responses: { '204': { description: 'done' } } } },
         },
       }),
