@@ -21,7 +21,7 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'src/admin/__generated__/', '.gatehouse/'] },
+  { ignores: ['node_modules/', 'dist/', 'src/admin/__generated__/', '.gatehouse/', '.proto/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -190,6 +190,16 @@ export function backendBadResponse(backend: string, options?: ErrorOptions): Gra
   );
 }
 
+/** The backend's answer is larger than the gateway reads (`maxResponseBytes`): dropped unread. */
+export function backendResponseTooLarge(backend: string, maxBytes: number, options?: ErrorOptions): GraphQLError {
+  return gatehouseError(
+    ErrorCode.BACKEND_BAD_RESPONSE,
+    `Backend "${backend}" sent a response larger than ${maxBytes} bytes, the most the gateway reads.`,
+    { backend },
+    options,
+  );
+}
+
 /**
  * A REST backend answered 4xx: the request built from the client's arguments was refused (unknown
  * id, invalid value). `message` replaces the default one, e.g. to add the backend's own words when

@@ -41,13 +41,26 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
   let staticSupergraph: StaticSupergraph | undefined;
   try {
     if (config.supergraph) {
-      staticSupergraph = new StaticSupergraph({ ...config.supergraph, served, dispatcher, defaultTimeoutMs: config.backendTimeoutMs, log });
+      staticSupergraph = new StaticSupergraph({
+        ...config.supergraph,
+        served,
+        dispatcher,
+        defaultTimeoutMs: config.backendTimeoutMs,
+        maxResponseBytes: config.maxBackendResponseBytes,
+        log,
+      });
       await staticSupergraph.start();
     } else {
       registry = new Registry({
         store,
         served,
-        runtime: { dispatcher, log, defaultTimeoutMs: config.backendTimeoutMs },
+        runtime: {
+          dispatcher,
+          log,
+          defaultTimeoutMs: config.backendTimeoutMs,
+          maxResponseBytes: config.maxBackendResponseBytes,
+          maxDocumentBytes: config.maxOpenApiDocumentBytes,
+        },
         log,
         schemaVersionsKept: config.schemaVersionsKept,
       });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badUserInput } from '../errors.js';
 import type { BackendRegistration, BackendUpdate } from '../graph/registry.js';
-import { backendName, backendUrl, headerList, timeoutMs } from '../sources/fields.js';
+import { backendName, backendUrl, headerList, maxResponseBytes, timeoutMs } from '../sources/fields.js';
 import type { RegisterBackendInput, UpdateBackendInput } from './__generated__/resolvers-types.js';
 
 /**
@@ -14,6 +14,7 @@ const registerCommon = z.object({
   url: backendUrl,
   headers: headerList.nullish(),
   timeoutMs: timeoutMs.nullish(),
+  maxResponseBytes: maxResponseBytes.nullish(),
 });
 
 const updateCommonFields = z.object({
@@ -22,8 +23,15 @@ const updateCommonFields = z.object({
   headers: headerList.nullish(),
   timeoutMs: timeoutMs.nullish(),
   clearTimeout: z.boolean().nullish(),
+  maxResponseBytes: maxResponseBytes.nullish(),
+  clearMaxResponseBytes: z.boolean().nullish(),
 });
-const updateCommon = updateCommonFields.refine((input) => !(input.timeoutMs != null && input.clearTimeout), { path: ['clearTimeout'], message: 'cannot be combined with timeoutMs' });
+const updateCommon = updateCommonFields
+  .refine((input) => !(input.timeoutMs != null && input.clearTimeout), { path: ['clearTimeout'], message: 'cannot be combined with timeoutMs' })
+  .refine((input) => !(input.maxResponseBytes != null && input.clearMaxResponseBytes), {
+    path: ['clearMaxResponseBytes'],
+    message: 'cannot be combined with maxResponseBytes',
+  });
 
 /** Parses with `schema`, or throws BAD_USER_INPUT naming the first bad field (`input.headers.0.name`). */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, root: string): T {
@@ -52,6 +60,7 @@ export function parseRegisterBackendInput(input: RegisterBackendInput): BackendR
     url: parsed.url,
     headers: parsed.headers ?? {},
     timeoutMs: parsed.timeoutMs ?? null,
+    maxResponseBytes: parsed.maxResponseBytes ?? null,
     fields: kindFieldsOf(input, registerCommon),
   };
 }
@@ -64,6 +73,8 @@ export function parseUpdateBackendInput(input: UpdateBackendInput): BackendUpdat
     ...(parsed.headers != null && { headers: parsed.headers }),
     ...(parsed.timeoutMs != null && { timeoutMs: parsed.timeoutMs }),
     ...(parsed.clearTimeout && { timeoutMs: null }),
+    ...(parsed.maxResponseBytes != null && { maxResponseBytes: parsed.maxResponseBytes }),
+    ...(parsed.clearMaxResponseBytes && { maxResponseBytes: null }),
     fields: kindFieldsOf(input, updateCommonFields),
   };
 }

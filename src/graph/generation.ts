@@ -1,6 +1,7 @@
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
-import type { Executor } from '@graphql-tools/utils';
-import { isInterfaceType, isObjectType, printSchema, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, printSchema, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { SubgraphExecutor } from '../sources/types.js';
+import { createGatewayEngine } from './engine/engine.js';
 import { readSupergraphFacts, type CostDirectiveNames } from './supergraph-facts.js';
 
 /**
@@ -22,6 +23,8 @@ export interface Generation {
   costDirectiveNames: CostDirectiveNames;
   /** Every `Type.field` of the API schema (object and interface fields). */
   coordinates: ReadonlySet<string>;
+  /** Runs a validated operation of `schema`: planned, fetched from the subgraphs, completed. */
+  execute(args: ExecutionArgs): Promise<ExecutionResult>;
 }
 
 export interface GenerationInput {
@@ -29,32 +32,41 @@ export interface GenerationInput {
   composedAt: Date;
   supergraphSdl: string;
   /** The executor of each subgraph the supergraph names (by name, with the URL it gives). */
-  executorFor(subgraph: { name: string; url: string }): Executor;
+  executorFor(subgraph: { name: string; url: string }): SubgraphExecutor;
 }
 
-/** The executable gateway schema of a supergraph, and its derived facts. */
+const generationsBySchema = new WeakMap<GraphQLSchema, Generation>();
+
+/** The generation a schema belongs to: a request keeps the one it started on, even after a swap. */
+export function generationOf(schema: GraphQLSchema): Generation | undefined {
+  return generationsBySchema.get(schema);
+}
+
+/** The API schema of a supergraph, the engine serving it, and its derived facts. */
 export function buildGeneration({ version, composedAt, supergraphSdl, executorFor }: GenerationInput): Generation {
   const facts = readSupergraphFacts(supergraphSdl);
-  const schema = getStitchedSchemaFromSupergraphSdl({
+  // The API schema as @graphql-tools derives it from the supergraph: what clients validate and
+  // introspect against (its own resolvers never run; the engine executes every operation).
+  const schema = getStitchedSchemaFromSupergraphSdl({ supergraphSdl });
+  const subgraphs = [...facts.subgraphs.values()];
+  const engine = createGatewayEngine({
     supergraphSdl,
-    // Delegations to one subgraph in the same tick go out as one request.
-    batch: true,
-    onSubschemaConfig(subschemaConfig) {
-      // The stitching layer names subschemas by their `join__Graph` value (`PRODUCTS`).
-      const subgraph = facts.subgraphs.get(subschemaConfig.name) ?? { name: subschemaConfig.name, url: subschemaConfig.endpoint ?? '' };
-      subschemaConfig.executor = executorFor(subgraph);
-    },
+    schema,
+    executors: new Map(subgraphs.map((subgraph) => [subgraph.name, executorFor(subgraph)])),
   });
-  return {
+  const generation: Generation = {
     version,
     composedAt,
     supergraphSdl,
     schema,
     apiSdl: printSchema(schema),
-    backendNames: [...facts.subgraphs.values()].map((subgraph) => subgraph.name),
+    backendNames: subgraphs.map((subgraph) => subgraph.name),
     costDirectiveNames: facts.costDirectiveNames,
     coordinates: schemaCoordinates(schema),
+    execute: engine.execute,
   };
+  generationsBySchema.set(schema, generation);
+  return generation;
 }
 
 function schemaCoordinates(schema: GraphQLSchema): Set<string> {

@@ -21,6 +21,7 @@ export interface BackendUpdate {
   url?: string;
   headers?: Record<string, string>;
   timeoutMs?: number | null;
+  maxResponseBytes?: number | null;
   fields: KindFields;
 }
 
@@ -190,7 +191,7 @@ export class Registry {
       });
       await tx.pruneSchemaVersions(this.#kept);
       if (record && prepared) this.#prepared.set(record.name, { stamp: stampOf(record), prepared });
-      const generation = built && { ...built.value, version: schema.version, composedAt: schema.composedAt };
+      const generation = built && withVersion(built.value, schema);
       return { ok: true, value: { backend: record, schema, changed: true, generation } };
     });
     if (!outcome.ok || !outcome.value.changed) return outcome;
@@ -256,6 +257,13 @@ function refuse(kind: 'composition', errors: CompositionErrorDetail[]): { ok: fa
 function refuse(kind: RegistryRefusal['kind'], fieldOrErrors: string | CompositionErrorDetail[], message = ''): { ok: false; refusal: RegistryRefusal } {
   if (kind === 'composition') return { ok: false, refusal: { kind, errors: fieldOrErrors as CompositionErrorDetail[] } };
   return { ok: false, refusal: { kind, field: fieldOrErrors as string, message } };
+}
+
+/** A generation built before its version was known, numbered now (same schema, same engine). */
+function withVersion(generation: Generation, schema: SchemaVersionRecord): Generation {
+  generation.version = schema.version;
+  generation.composedAt = schema.composedAt;
+  return generation;
 }
 
 /** Which stored version of a backend a parse belongs to. */

@@ -14,6 +14,8 @@ export interface StaticSupergraphOptions {
   /** Used for the subgraphs named in the supergraph (the SSRF guard applies to them too). */
   dispatcher: Dispatcher;
   defaultTimeoutMs: number;
+  /** Largest subgraph answer read, in bytes. */
+  maxResponseBytes: number;
   log: Logger;
 }
 
@@ -75,7 +77,8 @@ export class StaticSupergraph {
       supergraphSdl: fetched.sdl,
       composedAt: new Date(),
       // A supergraph composed elsewhere names federation subgraphs and their URLs, nothing more.
-      executorFor: ({ name, url }) => createSubgraphExecutor({ name, url, headers: {}, timeoutMs: defaultTimeoutMs }, { dispatcher, log }),
+      executorFor: ({ name, url }) =>
+        createSubgraphExecutor({ name, url, headers: {}, timeoutMs: defaultTimeoutMs, maxResponseBytes: this.#options.maxResponseBytes }, { dispatcher, log }),
     });
     this.#version = generation.version;
     this.#hash = hash;

@@ -17,6 +17,7 @@ import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import type { ConsumerLookupStore } from './plugins/consumer-auth/consumer-resolver.js';
 import { useConsumerAuth } from './plugins/use-consumer-auth.js';
 import { useFieldAuthorization } from './plugins/use-field-authorization.js';
+import { useGenerationEngine } from './plugins/use-generation-engine.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
@@ -108,6 +109,9 @@ export function createRequestPath({
       // After the cost: it spends the admitted cost, and a refused operation has spent nothing.
       useRateLimit({ now }),
       useVariableErrorCodes(),
+      // Last: it replaces graphql-js execution with the generation's engine, for whatever document
+      // the plugins above left (field authorization may have redacted it).
+      useGenerationEngine(),
     ],
   });
 }

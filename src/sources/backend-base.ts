@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendName, backendUrl, headerRecord, timeoutMs } from './fields.js';
+import { backendName, backendUrl, headerRecord, maxResponseBytes, timeoutMs } from './fields.js';
 
 /** What every backend has, whatever its kind. */
 export const backendBase = z.object({
@@ -10,6 +10,8 @@ export const backendBase = z.object({
   headers: headerRecord,
   /** Per-backend timeout; `null` means the gateway default. */
   timeoutMs: timeoutMs.nullable(),
+  /** Largest answer read from this backend, in bytes; `null` means the gateway default. */
+  maxResponseBytes: maxResponseBytes.nullable(),
 });
 export type BackendBase = z.infer<typeof backendBase>;
 
@@ -25,6 +27,7 @@ export interface BackendColumns {
   sdl: string;
   sdlSource: string;
   timeoutMs: number | null;
+  maxResponseBytes: number | null;
   openapiDocument: string | null;
   /** The kind's own settings (jsonb). */
   options: unknown;

@@ -39,6 +39,7 @@ export const headerRecord = z.record(z.string(), z.string());
 
 export const backendUrl = z.string().min(1, 'is required').max(2048, 'is longer than 2048 characters');
 export const timeoutMs = z.number().int('must be an integer').min(1, 'must be at least 1').max(600_000, 'must be at most 600000');
+export const maxResponseBytes = z.number().int('must be an integer').min(1024, 'must be at least 1024').max(1_073_741_824, 'must be at most 1073741824 (1 GiB)');
 export const sdlText = z.string().min(1, 'is empty').max(5_000_000, 'is larger than 5 MB');
 export const graphqlName = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]{0,127}$/, 'is not a GraphQL name');
 export const namePrefix = z.string().regex(/^[a-z][A-Za-z0-9]{0,30}$/, 'must match ^[a-z][A-Za-z0-9]{0,30}$ (a camelCase word)');

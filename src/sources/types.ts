@@ -1,5 +1,4 @@
-import type { Executor } from '@graphql-tools/utils';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Dispatcher } from 'undici';
 import type { CompositionErrorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -43,6 +42,10 @@ export interface SourceRuntime {
   log: Logger;
   /** Timeout of backends without their own, in ms. */
   defaultTimeoutMs: number;
+  /** Largest answer read from backends without their own limit, in bytes. */
+  maxResponseBytes: number;
+  /** Largest OpenAPI document accepted (inline or fetched), in bytes. */
+  maxDocumentBytes: number;
 }
 
 export type InputOutcome<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
@@ -70,8 +73,27 @@ export interface Subgraph {
   /** Where it is reached; for subgraphs Gatehouse runs in-process, the backend's own URL (informative). */
   url: string;
   typeDefs: DocumentNode;
-  executor: Executor;
+  executor: SubgraphExecutor;
 }
+
+/** One fetch of a query plan, as a subgraph receives it. */
+export interface SubgraphRequest {
+  /** The operation, as the planner wrote it: sent over HTTP as is. */
+  query: string;
+  /** The same operation parsed (once per plan): for subgraphs executed in-process. */
+  readonly document: DocumentNode;
+  operationName?: string;
+  operationType: 'query' | 'mutation' | 'subscription';
+  variables?: Record<string, unknown>;
+  /** The gateway request's context. */
+  context?: unknown;
+}
+
+/**
+ * Runs one fetch. It never rejects for a backend's failure: every failure is a `BACKEND_*` error
+ * in the result, so the rest of the plan still runs.
+ */
+export type SubgraphExecutor = (request: SubgraphRequest) => Promise<ExecutionResult>;
 
 /** The fields of an object type as other backends define them, for links and merges to check against. */
 export interface ViewField {

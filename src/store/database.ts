@@ -23,6 +23,7 @@ export interface BackendsTable {
   sdl: string;
   sdl_source: string;
   timeout_ms: number | null;
+  max_response_bytes: ColumnType<number | null, number | null | undefined, number | null>;
   openapi_document: string | null;
   /** jsonb, like `headers`. */
   options: ColumnType<unknown, string | undefined, string>;

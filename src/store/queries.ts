@@ -29,6 +29,7 @@ export async function upsertBackend(db: Db, backend: Backend): Promise<BackendRe
     sdl: columns.sdl,
     sdl_source: columns.sdlSource,
     timeout_ms: columns.timeoutMs,
+    max_response_bytes: columns.maxResponseBytes,
     openapi_document: columns.openapiDocument,
     options: JSON.stringify(columns.options),
   };
@@ -123,6 +124,7 @@ function toBackendRecord(row: Selectable<BackendsTable>): BackendRecord {
     sdl: row.sdl,
     sdlSource: row.sdl_source,
     timeoutMs: row.timeout_ms,
+    maxResponseBytes: row.max_response_bytes,
     openapiDocument: row.openapi_document,
     options: row.options,
   });

@@ -114,9 +114,11 @@ describe('per-kind input rules of registerBackend and updateBackend', () => {
     // The catalog's upcs are unknown to the pricing service: each link call answers 404, at its own path.
     const linked = await gatehouse.query<{ products: Array<{ pricing: { sku: string } | null }> }>('{ products { upc pricing { sku } } }');
     expect(linked.body.data?.products.map((product) => product.pricing)).toEqual([null, null, null]);
-    expect(linked.body.errors?.map((error) => [error.path?.[0], error.path?.at(-1), error.extensions?.code, error.extensions?.backend])).toEqual(
-      Array.from({ length: 3 }, () => ['products', 'pricing', 'BACKEND_BAD_REQUEST', 'pricing']),
-    );
+    expect(linked.body.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.backend])).toEqual([
+      [['products', 0, 'pricing'], 'BACKEND_BAD_REQUEST', 'pricing'],
+      [['products', 1, 'pricing'], 'BACKEND_BAD_REQUEST', 'pricing'],
+      [['products', 2, 'pricing'], 'BACKEND_BAD_REQUEST', 'pricing'],
+    ]);
   });
 
   it('makes no new schema version for an update that changes nothing, and says so', async () => {

@@ -71,11 +71,9 @@ describe('@external', () => {
     expectData(response, { providedUser: { id: 'u1', name: 'Grace', lastSeen: '2024-05-01' } });
   });
 
-  // Known gap in @graphql-tools/stitch: when the provided field is also used by a @requires in the
-  // same subgraph, the computed-field split loses the @provides and the owner is asked once more.
-  // The answer is right (test above); only the extra request is wrong. `fails` turns red once the
-  // planner is fixed, so this assertion can then become a plain test.
-  it.fails('does not ask the owner for a field the declaring subgraph provides (extra request: upstream planner gap)', async () => {
+  // @graphql-tools/stitch lost the @provides here (the provided field is also used by a @requires in
+  // the same subgraph) and asked the owner once more; the query planner does not.
+  it('does not ask the owner for a field the declaring subgraph provides', async () => {
     const { requests } = await graph.countRequests(() => graph.query(/* GraphQL */ `{ providedUser { id name lastSeen } }`));
     expect(requests).toEqual({ profiles: 0, activity: 1 });
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSubgraph, type RunningSubgraph } from '../../subgraphs/lib/serve.js';
-import { startHangingServer, startHtmlServer, startNonGraphQLJsonServer, type FaultyServer } from '../helpers/faulty-servers.js';
+import { startHangingServer, startHtmlServer, startHugeAnswerServer, startNonGraphQLJsonServer, type FaultyServer } from '../helpers/faulty-servers.js';
 import { startGatehouse, type GraphQLResponse, type RunningGatehouse } from '../helpers/gatehouse.js';
 import { catalog, products, STOCK_SDL } from './fixtures.js';
 
@@ -86,6 +86,22 @@ describe('failing backends give partial data and a BACKEND_* code', () => {
   it('BACKEND_UNAVAILABLE when a proxy in front of the subgraph answers 502 HTML', async () => {
     await pointStockAt(html502.url);
     expectPartialData(await gatehouse.query(QUERY), 'BACKEND_UNAVAILABLE', 'stock');
+  });
+
+  it('BACKEND_BAD_RESPONSE, unread, when a subgraph answers more than its maxResponseBytes; memory stays flat', async () => {
+    await using huge = await startHugeAnswerServer(50);
+    await pointStockAt(huge.url);
+    const limit = await gatehouse.admin('mutation { updateBackend(input: { name: "stock", maxResponseBytes: 1048576 }) { backend { maxResponseBytes } } }');
+    expect(limit.body.data).toEqual({ updateBackend: { backend: { maxResponseBytes: 1_048_576 } } });
+    const before = process.memoryUsage().rss;
+    const result = await gatehouse.query(QUERY);
+    expectPartialData(result, 'BACKEND_BAD_RESPONSE', 'stock');
+    expect(result.body.errors?.[0]?.message).toContain('larger than 1048576 bytes');
+    // The connection was cut a little past the limit, not read to the end.
+    expect(huge.bytesWritten).toBeLessThan(20 * 1024 * 1024);
+    expect(process.memoryUsage().rss - before).toBeLessThan(40 * 1024 * 1024);
+    expect((await gatehouse.query('{ products { upc } }')).body).toEqual({ data: { products: products.map(({ upc }) => ({ upc })) } });
+    await gatehouse.admin('mutation { updateBackend(input: { name: "stock", clearMaxResponseBytes: true }) { changed } }');
   });
 
   it('still answers the next request in full once the backend is back', async () => {

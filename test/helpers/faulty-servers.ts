@@ -50,3 +50,29 @@ export function startNonGraphQLJsonServer(): Promise<FaultyServer> {
     res.end(JSON.stringify({ hello: 'world' }));
   });
 }
+
+/**
+ * Answers a GraphQL result padded to about `megabytes` MB, streamed without a content-length (so
+ * only counting what arrives can stop it). `bytesWritten` shows how much the caller let through.
+ */
+export async function startHugeAnswerServer(megabytes: number): Promise<FaultyServer & { readonly bytesWritten: number }> {
+  let bytesWritten = 0;
+  const chunk = `"${'x'.repeat(64 * 1024 - 3)}",`;
+  const server = await serveRaw((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"data":{"_entities":[],"padding":[');
+    let remaining = Math.ceil((megabytes * 1024 * 1024) / chunk.length);
+    const writeMore = () => {
+      while (remaining > 0) {
+        remaining--;
+        bytesWritten += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', writeMore);
+      }
+      res.end('""]}}');
+    };
+    res.on('close', () => (remaining = 0));
+    writeMore();
+  });
+  return Object.defineProperty(server, 'bytesWritten', { get: () => bytesWritten }) as FaultyServer & { readonly bytesWritten: number };
+}

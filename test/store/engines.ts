@@ -108,6 +108,7 @@ export function backendInput(name: string, overrides: Partial<Record<string, unk
     sdl: `type Query { ${name.replace(/[^a-z0-9_]/g, '_')}: String }`,
     sdlSource: 'INLINE',
     timeoutMs: null,
+    maxResponseBytes: null,
     ...overrides,
   } as Backend;
 }

@@ -15,7 +15,7 @@ describe.each(storeEngines)('$name migrations', (engine) => {
   });
 
   it('create the tables once and then find nothing to do', async () => {
-    expect(await migrateToLatest(raw.db)).toEqual(['001-registry', '002-consumers', '003-backend-kinds']);
+    expect(await migrateToLatest(raw.db)).toEqual(['001-registry', '002-consumers', '003-backend-kinds', '004-backend-response-limits']);
     expect(await migrateToLatest(raw.db)).toEqual([]);
 
     const { rows } = await sql<{ table_name: string }>`

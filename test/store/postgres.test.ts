@@ -67,7 +67,7 @@ describe('postgres store', () => {
       expect((await store.getBackend('counter'))?.timeoutMs).toBe(1 + instances.length * increments);
     }
     const applied = await runSql(`select name from ${schema}.kysely_migration order by name`);
-    expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }, { name: '003-backend-kinds' }]);
+    expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }, { name: '003-backend-kinds' }, { name: '004-backend-response-limits' }]);
   });
 
   it('works in a schema that exists already', async () => {

@@ -54,12 +54,13 @@ describe.each(storeEngines)('$name store', (engine) => {
   });
 
   it('round-trips an OpenAPI document and backend options (prefix, links) exactly', async () => {
-    const { name, url, headers, timeoutMs } = backendInput('rest');
+    const { name, url, headers, timeoutMs, maxResponseBytes } = backendInput('rest');
     const input = {
       name,
       url,
       headers,
       timeoutMs,
+      maxResponseBytes,
       kind: 'OPENAPI' as const,
       document: 'openapi: 3.0.3\ninfo: { title: "ü", version: "1" }\npaths: {}\n',
       documentUrl: 'http://127.0.0.1:4005/openapi.json',

@@ -49,6 +49,8 @@ export type Backend = {
   readonly kind: BackendKind;
   /** Fields this backend adds to types of other backends. */
   readonly links: ReadonlyArray<Link>;
+  /** Largest answer read from the backend, in bytes, or null for the gateway default. */
+  readonly maxResponseBytes?: Maybe<Scalars['Int']['output']>;
   /** GRAPHQL: types merged with other backends by key. */
   readonly merge: ReadonlyArray<MergedType>;
   readonly name: Scalars['String']['output'];
@@ -485,6 +487,8 @@ export type RegisterBackendInput = {
   readonly kind: BackendKind;
   /** GRAPHQL, OPENAPI: fields this backend adds to types owned by other backends. */
   readonly links?: InputMaybe<ReadonlyArray<LinkInput>>;
+  /** Largest answer read from this backend, in bytes (at least 1024); `GATEHOUSE_MAX_BACKEND_RESPONSE_BYTES` when absent. A larger answer fails with `BACKEND_BAD_RESPONSE`. */
+  readonly maxResponseBytes?: InputMaybe<Scalars['Int']['input']>;
   /** GRAPHQL: types shared with other backends, merged by a key field (they keep their names). */
   readonly merge?: InputMaybe<ReadonlyArray<MergeInput>>;
   /** Unique name, `^[a-z][a-z0-9_-]{0,62}$`; it names the subgraph in the supergraph and in errors. */
@@ -552,12 +556,15 @@ export type TrustedDocument = {
 };
 
 export type UpdateBackendInput = {
+  readonly clearMaxResponseBytes?: InputMaybe<Scalars['Boolean']['input']>;
   readonly clearTimeout?: InputMaybe<Scalars['Boolean']['input']>;
   readonly exposeErrors?: InputMaybe<Scalars['Boolean']['input']>;
   /** Replaces all headers when given. */
   readonly headers?: InputMaybe<ReadonlyArray<HeaderInput>>;
   /** Replaces all links when given. */
   readonly links?: InputMaybe<ReadonlyArray<LinkInput>>;
+  /** New response size limit in bytes; give `clearMaxResponseBytes: true` to fall back to the gateway default. */
+  readonly maxResponseBytes?: InputMaybe<Scalars['Int']['input']>;
   /** Replaces all merged types when given. */
   readonly merge?: InputMaybe<ReadonlyArray<MergeInput>>;
   readonly name: Scalars['String']['input'];
@@ -773,6 +780,7 @@ export type BackendResolvers<ContextType = AdminContext, ParentType extends Reso
   headerNames?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['BackendKind'], ParentType, ContextType>;
   links?: Resolver<ReadonlyArray<ResolversTypes['Link']>, ParentType, ContextType>;
+  maxResponseBytes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   merge?: Resolver<ReadonlyArray<ResolversTypes['MergedType']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   openapiDocument?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -17,7 +17,16 @@ export const federationUpdateFields = z.object({ sdl: sdlText.nullish(), refetch
 );
 
 export function federationFromColumns(columns: BackendColumns): unknown {
-  return { name: columns.name, kind: columns.kind, url: columns.url, headers: columns.headers, timeoutMs: columns.timeoutMs, sdl: columns.sdl, sdlSource: columns.sdlSource };
+  return {
+    name: columns.name,
+    kind: columns.kind,
+    url: columns.url,
+    headers: columns.headers,
+    timeoutMs: columns.timeoutMs,
+    maxResponseBytes: columns.maxResponseBytes,
+    sdl: columns.sdl,
+    sdlSource: columns.sdlSource,
+  };
 }
 
 export function federationToColumns(backend: FederationBackend): BackendColumns {

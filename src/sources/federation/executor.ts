@@ -1,10 +1,11 @@
-import { memoize1, type ExecutionRequest, type ExecutionResult, type Executor } from '@graphql-tools/utils';
+import { createGraphQLError, memoize1, type ExecutionRequest, type ExecutionResult, type Executor } from '@graphql-tools/utils';
 import { print, type DocumentNode, type GraphQLError } from 'graphql';
-import { createGraphQLError } from '@graphql-tools/utils';
 import { request, type Dispatcher } from 'undici';
-import { backendBadResponse, backendTimeout, backendUnavailable } from '../../errors.js';
-import { isBlockedAddressError } from '../../net/guarded-agent.js';
+import { backendBadResponse, backendResponseTooLarge, backendTimeout, backendUnavailable } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { isBlockedAddressError } from '../../net/guarded-agent.js';
+import { readBoundedBody } from '../../net/read-bounded-body.js';
+import type { SubgraphExecutor, SubgraphRequest } from '../types.js';
 
 export interface SubgraphEndpoint {
   /** Backend name: the only identifier that reaches clients in errors. */
@@ -12,11 +13,14 @@ export interface SubgraphEndpoint {
   url: string;
   headers: Readonly<Record<string, string>>;
   timeoutMs: number;
+  /** Largest answer read, in bytes; past it the fetch fails with BACKEND_BAD_RESPONSE, unread. */
+  maxResponseBytes: number;
 }
 
 export interface SubgraphExecutorOptions {
   /** Connection pool that re-checks every resolved address (SSRF guard). */
   dispatcher: Dispatcher;
+  /** The root (or component) logger; the executor adds `{ backend }` itself. */
   log: Logger;
   /**
    * Identical queries to this subgraph that are in flight at the same time share one
@@ -26,27 +30,16 @@ export interface SubgraphExecutorOptions {
   deduplicate?: boolean;
 }
 
-interface RawResponse {
-  statusCode: number;
-  text: string;
-}
-
-// Delegation reuses document objects for the same plan, so printing once per
-// document keeps `print` off the hot path; entries die with their document.
-const printDocument = memoize1((document: DocumentNode) => print(document));
+type RawResponse = { ok: true; statusCode: number; text: string } | { ok: false; error: GraphQLError };
 
 const ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
 
 /**
- * Sends delegated operations to one federation subgraph over HTTP and turns
- * every way it can fail into a `BACKEND_*` GraphQL error. We don't use
- * `buildHTTPExecutor` here because its errors quote the response body, which
- * may hold internals the client must not see.
+ * Sends fetches to a GraphQL backend over HTTP and turns every way it can fail into a
+ * `BACKEND_*` GraphQL error. We don't use `buildHTTPExecutor` here because its errors quote the
+ * response body, which may hold internals the client must not see.
  */
-export function createSubgraphExecutor(
-  endpoint: SubgraphEndpoint,
-  { dispatcher, log, deduplicate = true }: SubgraphExecutorOptions,
-): Executor {
+export function createSubgraphExecutor(endpoint: SubgraphEndpoint, { dispatcher, log, deduplicate = true }: SubgraphExecutorOptions): SubgraphExecutor {
   const backendLog = log.child({ backend: endpoint.name });
   const headers = { ...endpoint.headers, 'content-type': 'application/json', accept: ACCEPT };
   // Keyed by the request body: headers are the backend's own, the same for every request.
@@ -54,12 +47,17 @@ export function createSubgraphExecutor(
 
   async function send(body: string): Promise<RawResponse> {
     const signal = AbortSignal.timeout(endpoint.timeoutMs);
+    let response: Dispatcher.ResponseData;
     try {
-      const response = await request(endpoint.url, { method: 'POST', headers, body, dispatcher, signal });
-      return { statusCode: response.statusCode, text: await response.body.text() };
+      response = await request(endpoint.url, { method: 'POST', headers, body, dispatcher, signal });
     } catch (error) {
-      throw classifyTransportError(error, endpoint, signal, backendLog);
+      return { ok: false, error: classifyTransportError(error, endpoint, signal, backendLog) };
     }
+    const read = await readBoundedBody(response, endpoint.maxResponseBytes);
+    if (read.ok) return { ok: true, statusCode: response.statusCode, text: read.text };
+    if (read.reason === 'failed') return { ok: false, error: classifyTransportError(read.error, endpoint, signal, backendLog) };
+    backendLog.warn({ statusCode: response.statusCode, maxBytes: read.maxBytes, bytesRead: read.bytesRead }, 'backend answer larger than the limit');
+    return { ok: false, error: backendResponseTooLarge(endpoint.name, read.maxBytes) };
   }
 
   function sendShared(body: string): Promise<RawResponse> {
@@ -71,21 +69,30 @@ export function createSubgraphExecutor(
     return shared;
   }
 
-  return async function executeOnSubgraph(executionRequest: ExecutionRequest): Promise<ExecutionResult> {
-    const body = JSON.stringify({
-      query: printDocument(executionRequest.document),
-      variables: executionRequest.variables,
-      operationName: executionRequest.operationName,
-    });
-    let raw: RawResponse;
-    try {
-      raw = deduplicate && executionRequest.operationType === 'query' ? await sendShared(body) : await send(body);
-    } catch (error) {
-      return { errors: [error as GraphQLError] };
-    }
-    // Parsed per caller: the stitching layer may change the result objects it is given.
+  return async function executeOnSubgraph({ query, variables, operationName, operationType }: SubgraphRequest): Promise<ExecutionResult> {
+    const body = JSON.stringify({ query, variables, operationName });
+    const raw = deduplicate && operationType === 'query' ? await sendShared(body) : await send(body);
+    if (!raw.ok) return { errors: [raw.error] };
+    // Parsed per caller: the engine merges into the result objects it is given.
     return parseSubgraphResponse(raw.statusCode, raw.text, endpoint, backendLog);
   };
+}
+
+// Delegation reuses document objects for the same plan, so printing once per document keeps
+// `print` off the hot path; entries die with their document.
+const printDocument = memoize1((document: DocumentNode) => print(document));
+
+/** The executor as @graphql-tools delegation calls it (plain GraphQL backends' root fields). */
+export function asToolsExecutor(executor: SubgraphExecutor): Executor {
+  return ((executionRequest: ExecutionRequest) =>
+    executor({
+      query: printDocument(executionRequest.document),
+      document: executionRequest.document,
+      variables: executionRequest.variables,
+      operationName: executionRequest.operationName,
+      operationType: executionRequest.operationType ?? 'query',
+      context: executionRequest.context,
+    })) as Executor;
 }
 
 function classifyTransportError(error: unknown, endpoint: SubgraphEndpoint, signal: AbortSignal, log: Logger): GraphQLError {

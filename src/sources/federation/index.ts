@@ -64,7 +64,13 @@ function preparedSubgraph(backend: FederationBackend, typeDefs: DocumentNode, ru
         url: backend.url,
         typeDefs,
         executor: createSubgraphExecutor(
-          { name: backend.name, url: backend.url, headers: backend.headers, timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs },
+          {
+            name: backend.name,
+            url: backend.url,
+            headers: backend.headers,
+            timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
+            maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
+          },
           { dispatcher: runtime.dispatcher, log: runtime.log },
         ),
       },

@@ -49,6 +49,7 @@ export function graphqlFromColumns(columns: BackendColumns): unknown {
     url: columns.url,
     headers: columns.headers,
     timeoutMs: columns.timeoutMs,
+    maxResponseBytes: columns.maxResponseBytes,
     sdl: columns.sdl,
     sdlSource: columns.sdlSource,
     prefix: prefix ?? null,

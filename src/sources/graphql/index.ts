@@ -18,7 +18,7 @@ import {
 import type { CompositionErrorDetail } from '../../errors.js';
 import { describeTransport } from '../ask-backend.js';
 import type { BackendBase, KindFields } from '../backend.js';
-import { createSubgraphExecutor } from '../federation/executor.js';
+import { asToolsExecutor, createSubgraphExecutor } from '../federation/executor.js';
 import type { LinkDefinition, MergeDefinition } from '../fields.js';
 import { linkedEntities, linkRequestsOf, providedKeys, type LinkTargetOutcome } from '../in-process/links.js';
 import { buildInProcessSubgraph, perFetch, type EntityType, type InProcessContext } from '../in-process/subgraph.js';
@@ -110,9 +110,17 @@ class PreparedGraphQLService implements PreparedSource {
     const mergedTypes = new Set(backend.merge.map((definition) => definition.type));
     this.#subschema = {
       schema: remote,
-      executor: createSubgraphExecutor(
-        { name: backend.name, url: backend.url, headers: backend.headers, timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs },
-        { dispatcher: runtime.dispatcher, log: runtime.log },
+      executor: asToolsExecutor(
+        createSubgraphExecutor(
+          {
+            name: backend.name,
+            url: backend.url,
+            headers: backend.headers,
+            timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
+            maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
+          },
+          { dispatcher: runtime.dispatcher, log: runtime.log },
+        ),
       ),
       // Delegations to the service in the same tick go out as one request.
       batch: true,

@@ -1,4 +1,3 @@
-import type { Executor } from '@graphql-tools/utils';
 import {
   execute,
   extendSchema,
@@ -17,7 +16,7 @@ import {
   type GraphQLSchema,
   type ObjectTypeDefinitionNode,
 } from 'graphql';
-import type { Subgraph } from '../types.js';
+import type { Subgraph, SubgraphExecutor } from '../types.js';
 
 /**
  * What Gatehouse runs in-process for a backend that is not a federation subgraph (a REST or plain
@@ -89,14 +88,14 @@ const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/fede
 export function buildInProcessSubgraph({ name, url, schema, entities }: InProcessSubgraphOptions): Subgraph {
   const typeDefs = subgraphTypeDefs(schema, entities);
   const executable = executableSchema(schema, entities);
-  const executor = ((request) =>
+  const executor: SubgraphExecutor = async (request) =>
     execute({
       schema: executable,
       document: request.document,
       variableValues: request.variables,
       operationName: request.operationName,
       contextValue: { gateway: request.context, loaders: new Map() } satisfies InProcessContext,
-    })) as Executor;
+    });
   return { name, url, typeDefs, executor };
 }
 

@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { backendBase, type BackendColumns } from '../backend-base.js';
 import { linkDefinition, linkInputList, namePrefix } from '../fields.js';
 
-/** The largest OpenAPI document accepted, in characters (inline or fetched). */
-export const MAX_OPENAPI_DOCUMENT_LENGTH = 10_000_000;
-
-const documentText = z.string().min(1, 'is empty').max(MAX_OPENAPI_DOCUMENT_LENGTH, 'is larger than 10 MB');
+// GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES limits documents when they are parsed; this only bounds
+// what the admin API's body limit would let through anyway.
+const documentText = z.string().min(1, 'is empty').max(100_000_000, 'is larger than 100 MB');
 
 /** A REST service described by an OpenAPI 3 document: each operation becomes a field. */
 export const openApiBackend = backendBase.extend({
@@ -72,6 +71,7 @@ export function openApiFromColumns(columns: BackendColumns): unknown {
     url: columns.url,
     headers: columns.headers,
     timeoutMs: columns.timeoutMs,
+    maxResponseBytes: columns.maxResponseBytes,
     document: columns.openapiDocument,
     documentUrl: openapiUrl ?? null,
     prefix: prefix ?? defaultPrefix(columns.name),

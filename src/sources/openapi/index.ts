@@ -61,7 +61,8 @@ export const openApiSource: Source<OpenApiBackend> = {
   prepare(backend, runtime) {
     let document: OpenApiDocument;
     try {
-      document = parseOpenApiDocument(backend.document);
+      // The stored document was accepted under the limit of its day: a lower limit now must not unserve it.
+      document = parseOpenApiDocument(backend.document, { maxBytes: Number.POSITIVE_INFINITY });
     } catch (error) {
       if (error instanceof SourceDefinitionError) return invalid(backend.name, error.message);
       throw error;
@@ -79,8 +80,9 @@ async function describedDocument(
 ): Promise<InputOutcome<{ stored: Pick<OpenApiBackend, 'document' | 'documentUrl'>; document: OpenApiDocument }>> {
   try {
     const documentUrl = isDocumentUrl(value) ? value.trim() : null;
-    const text = documentUrl === null ? value : await fetchOpenApiDocument(documentUrl, describeTransport(backend, runtime));
-    return { ok: true, value: { stored: { document: text, documentUrl }, document: parseOpenApiDocument(text) } };
+    const maxBytes = runtime.maxDocumentBytes;
+    const text = documentUrl === null ? value : await fetchOpenApiDocument(documentUrl, { ...describeTransport(backend, runtime), maxBytes });
+    return { ok: true, value: { stored: { document: text, documentUrl }, document: parseOpenApiDocument(text, { maxBytes }) } };
   } catch (error) {
     if (error instanceof SourceDefinitionError) return { ok: false, field, message: error.message };
     throw error;
@@ -104,6 +106,7 @@ function prepareMapping(backend: OpenApiBackend, document: OpenApiDocument, runt
       dispatcher: runtime.dispatcher,
       log: runtime.log,
       exposeErrors: backend.exposeErrors,
+      maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
     });
   } catch (error) {
     if (error instanceof SourceDefinitionError) return invalid(backend.name, error.message);

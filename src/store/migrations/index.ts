@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as registry from './001-registry.js';
 import * as consumers from './002-consumers.js';
 import * as backendKinds from './003-backend-kinds.js';
+import * as responseLimits from './004-backend-response-limits.js';
 
 /**
  * Every migration, in order. Names are stored in `kysely_migration`: never
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '001-registry': registry,
   '002-consumers': consumers,
   '003-backend-kinds': backendKinds,
+  '004-backend-response-limits': responseLimits,
 };
 
 // Static, not a folder scan: the migrations ship inside the bundle and tsx/tsc
