@@ -10,6 +10,7 @@ import { countSubgraphCalls, measureLoad, type LoadTarget } from './measure.js';
 import type { BenchOptions } from './options.js';
 import { cpusAllowedOf, type CpuPinning } from './pinning.js';
 import { benchQueries, type QueryId } from './queries.js';
+import { floorRows, type FloorRowId } from './rows.js';
 import type { Sample } from './samples.js';
 import type { RunningSubgraphs } from './supergraph.js';
 
@@ -98,14 +99,14 @@ export async function benchGateway(spec: GatewaySpec, queries: QueryId[], run: n
   }
 }
 
-/** Row (f): the floor process calls the subgraphs directly with the cross query's plan. */
-export async function benchFloor(queries: QueryId[], run: number, context: RowContext): Promise<Sample[]> {
+/** Rows (f) and (f'): the floor process calls the subgraphs directly with the cross query's plan. */
+export async function benchFloor(row: FloorRowId, queries: QueryId[], run: number, context: RowContext): Promise<Sample[]> {
   const { options, signal, progress } = context;
   await waitForQuietMachine(options.quietWaitS, signal, progress);
   const startedAt = performance.now();
   const floor = context.floor();
   const subgraphUrls = Object.fromEntries(context.subgraphs.subgraphs.map(({ name, url }) => [name, url]));
-  const label = 'floor: subgraphs called directly';
+  const { label, dedupe } = floorRows[row];
   const samples: Sample[] = [];
   for (const queryId of queries) {
     const { result: data, calls } = await countSubgraphCalls(context.subgraphs, () => floor.check(subgraphUrls));
@@ -115,17 +116,17 @@ export async function benchFloor(queries: QueryId[], run: number, context: RowCo
     const target: LoadTarget = {
       label,
       pid: floor.process.pid,
-      load: (durationS) => floor.load({ connections: options.connections, durationS, expectedData: data }),
+      load: (durationS) => floor.load({ connections: options.connections, durationS, expectedData: data, dedupe }),
     };
-    progress(`run ${run}: floor: ${queryId}: ${options.warmupS} s warm-up, ${options.durationS} s measured`);
+    progress(`run ${run}: ${label}: ${queryId}: ${options.warmupS} s warm-up, ${options.durationS} s measured`);
     const measurement = await measureLoad(target, { ...options, subgraphs: context.subgraphs, ownPids: context.ownPids() });
-    progress(`run ${run}: floor: ${queryId}: ${summaryLine(measurement.load)}`);
+    progress(`run ${run}: ${label}: ${queryId}: ${summaryLine(measurement.load)}`);
     samples.push({
-      row: 'floor',
+      row,
       query: queryId,
       run,
       label,
-      version: 'bench/floor: undici pools, subgraph requests of floor/cross-query-plan.ts',
+      version: `bench/floor: undici pools, the requests of floor/cross-query-plan.ts${dedupe ? ', in-flight ones shared' : ''}`,
       command: 'node --import tsx bench/floor/floor-process.ts',
       startupMs: Math.round(performance.now() - startedAt),
       cpusAllowed: cpusAllowedOf(floor.process.pid),

@@ -181,7 +181,10 @@ export function findAnomalies(samples: Sample[]): string[] {
     if (sample.row === 'gatehouse-keyed-cached' && perRequest > 0.1) {
       notes.push(`${where}: ${perRequest.toFixed(2)} subgraph requests per request: the response cache is not hitting`);
     }
-    for (const child of sample.uncountedChildren) notes.push(`${where}: child process not in its RSS/CPU: ${child}`);
+    // Once per row and program (the caller de-duplicates): tsx's idle esbuild service shows up in every sample.
+    for (const child of sample.uncountedChildren) {
+      notes.push(`${name(sample.row, sample.label)}: child process not in its RSS/CPU: ${child.replace(/ \(pid \d+\)$/, '')}`);
+    }
     if (!sample.memory.peakSinceWarmup) notes.push(`${where}: VmHWM could not be reset; peak RSS includes startup`);
   }
   return notes;

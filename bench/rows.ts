@@ -11,9 +11,23 @@ export const rowIds = [
   'floor',
   'hive-no-dedupe',
   'hive-router-runtime-no-dedupe',
+  'floor-dedupe',
 ] as const;
 export type RowId = (typeof rowIds)[number];
-export type GatewayRowId = Exclude<RowId, 'floor'>;
+export type FloorRowId = Extract<RowId, `floor${string}`>;
+export type GatewayRowId = Exclude<RowId, FloorRowId>;
+
+export const isFloorRow = (row: RowId): row is FloorRowId => row === 'floor' || row === 'floor-dedupe';
+
+/**
+ * The rows without a gateway: the bench's floor process calls the subgraphs itself. `floor-dedupe`
+ * shares identical in-flight subgraph requests, as Gatehouse and Hive Gateway do by default, so a
+ * deduplicating gateway has a floor to compare with too.
+ */
+export const floorRows: Readonly<Record<FloorRowId, { label: string; dedupe: boolean }>> = {
+  floor: { label: 'floor: subgraphs called directly', dedupe: false },
+  'floor-dedupe': { label: 'floor, in-flight subgraph requests shared', dedupe: true },
+};
 
 /** What `npm run bench` runs when BENCH_ROWS is not set: (a) to (f). */
 export const defaultRowIds: readonly RowId[] = [
@@ -34,6 +48,7 @@ export const rowLetters: Readonly<Record<RowId, string>> = {
   floor: 'f',
   'hive-no-dedupe': "d'",
   'hive-router-runtime-no-dedupe': "e'",
+  'floor-dedupe': "f'",
 };
 
 /** Ratios printed under each query's table: numerator row ÷ denominator row, where both ran. */
@@ -42,4 +57,5 @@ export const ratioPairs: ReadonlyArray<readonly [RowId, RowId]> = [
   ['gatehouse-keyed', 'hive'],
   ['gatehouse-bare', 'gatehouse-keyed'],
   ['gatehouse-keyed', 'floor'],
+  ['gatehouse-keyed', 'floor-dedupe'],
 ];

@@ -16,7 +16,7 @@ import { setUpCpuPinning } from './pinning.js';
 import { benchQueries } from './queries.js';
 import { dedupeNotes, findAnomalies, formatQueryTable, formatRatios, ratiosOf, summarise } from './report.js';
 import { writeResults } from './results.js';
-import { rowLetters, type RowId } from './rows.js';
+import { floorRows, isFloorRow, rowLetters, type RowId } from './rows.js';
 import type { Sample } from './samples.js';
 import { runBudgetS, scheduleRows } from './schedule.js';
 import { composeSupergraph, startSubgraphsProcess, writeSupergraph } from './supergraph.js';
@@ -43,8 +43,11 @@ function exitAfterCleanUp(code: number): void {
   void cleanUp().finally(() => process.exit(code));
 }
 
+// `on`, not `once`: Ctrl-C reaches the bench twice, from the terminal and relayed by tsx's parent
+// process, and a second SIGINT without a listener would end the process before clean-up is done.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (cleaning) return;
     progress(`${signal}: stopping gateways and subgraphs`);
     exitAfterCleanUp(130);
   });
@@ -90,11 +93,14 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   for (let run = 1; run <= options.runs; run++) {
     for (const { row, queries } of schedule.rows) {
-      samples.push(...(row === 'floor' ? await benchFloor(queries, run, context) : await benchGateway(specs[row], queries, run, context)));
+      samples.push(...(isFloorRow(row) ? await benchFloor(row, queries, run, context) : await benchGateway(specs[row], queries, run, context)));
     }
   }
 
-  const labels = Object.fromEntries([...Object.values(specs).map((spec) => [spec.id, spec.label]), ['floor', 'floor: subgraphs called directly']]) as Record<RowId, string>;
+  const labels = Object.fromEntries([
+    ...Object.values(specs).map((spec) => [spec.id, spec.label]),
+    ...Object.entries(floorRows).map(([id, { label }]) => [id, label]),
+  ]) as Record<RowId, string>;
   const summaries = summarise(samples);
   const ratios = ratiosOf(summaries);
   const anomalies = [...new Set(findAnomalies(samples))];
@@ -134,7 +140,7 @@ async function main(): Promise<void> {
     settings: options,
     keyedPlan: KEYED_PLAN,
     queries: Object.fromEntries(options.queries.map((id) => [id, { label: benchQueries[id].label, text: benchQueries[id].text }])),
-    rows: Object.fromEntries(options.rows.map((id) => [id, { letter: rowLetters[id], label: labels[id], version: id === 'floor' ? undefined : specs[id].version }])),
+    rows: Object.fromEntries(options.rows.map((id) => [id, { letter: rowLetters[id], label: labels[id], version: isFloorRow(id) ? undefined : specs[id].version }])),
     subgraphs: [...subgraphs.subgraphs.map(({ name }) => name), subgraphs.pricing.name],
     summaries,
     ratios,

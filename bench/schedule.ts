@@ -1,7 +1,7 @@
 import type { GatewaySpec } from './gateways.js';
 import type { BenchOptions } from './options.js';
 import { benchQueries, type QueryId } from './queries.js';
-import type { GatewayRowId, RowId } from './rows.js';
+import { isFloorRow, type GatewayRowId, type RowId } from './rows.js';
 import type { Skipped } from './samples.js';
 
 /** One process start per run: a gateway row (or the floor) and the queries it is measured on. */
@@ -35,7 +35,7 @@ export function scheduleRows(options: BenchOptions, specs: Record<GatewayRowId, 
 }
 
 function skipReason(row: RowId, query: QueryId, specs: Record<GatewayRowId, GatewaySpec>): string | undefined {
-  if (row === 'floor') {
+  if (isFloorRow(row)) {
     return floorQueries.includes(query) ? undefined : 'no floor for this query: its subgraph requests are written for the cross query only';
   }
   const spec = specs[row];

@@ -64,7 +64,14 @@ function askRequestCounts(managed: ManagedProcess, timeoutMs = 5_000): Promise<R
     };
     managed.child.on('message', onMessage);
     const query: RequestCountsQuery = { type: 'get-request-counts' };
-    managed.child.send(query);
+    // With a callback, a closed channel (the subgraphs stopped, e.g. on Ctrl-C) rejects this
+    // promise instead of emitting an 'error' event nobody listens to, which would crash the bench.
+    managed.child.send(query, (error) => {
+      if (!error) return;
+      managed.child.off('message', onMessage);
+      clearTimeout(timer);
+      reject(new Error(`subgraphs: ${error.message}`));
+    });
   });
 }
 

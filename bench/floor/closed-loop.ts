@@ -17,11 +17,21 @@ class FloorRequestError extends Error {
   }
 }
 
+export interface FloorLoadOptions {
+  connections: number;
+  durationS: number;
+  expectedData: unknown;
+  dedupe: boolean;
+}
+
 export interface FloorClient {
   /** One plan run: the assembled data, for the correctness check. */
   runOnce(): Promise<unknown>;
-  /** `connections` closed loops for `durationS`, each starting the plan again when it finishes. */
-  runLoad(options: { connections: number; durationS: number; expectedData: unknown }): Promise<LoadResult>;
+  /**
+   * `connections` closed loops for `durationS`, each starting the plan again when it finishes;
+   * with `dedupe`, identical subgraph requests in flight at the same time are sent once.
+   */
+  runLoad(options: FloorLoadOptions): Promise<LoadResult>;
   close(): Promise<void>;
 }
 
@@ -54,9 +64,22 @@ export function createFloorClient(subgraphUrls: Record<string, string>): FloorCl
     return body.data;
   };
 
+  // Keyed by subgraph and body, as a gateway's executor shares them; removed once answered.
+  const inFlight = new Map<string, Promise<unknown>>();
+  const sharedCall: SubgraphCall = (subgraph, query, variables) => {
+    const key = `${subgraph}\0${query}\0${JSON.stringify(variables)}`;
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = call(subgraph, query, variables).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  };
+
   return {
     runOnce: () => runCrossQueryPlan(call),
-    async runLoad({ connections, durationS, expectedData }) {
+    async runLoad({ connections, durationS, expectedData, dedupe }) {
+      const plannedCall = dedupe ? sharedCall : call;
       for (const code of Object.keys(statusCodes)) delete statusCodes[code];
       const errors = { connection: 0, timeouts: 0, non2xx: 0, errorBodies: 0, wrongData: 0, total: 0 };
       let firstBadBody: string | undefined;
@@ -71,7 +94,7 @@ export function createFloorClient(subgraphUrls: Record<string, string>): FloorCl
           const requestStartedAt = performance.now();
           sent++;
           try {
-            const data = await runCrossQueryPlan(call);
+            const data = await runCrossQueryPlan(plannedCall);
             if (!isDeepStrictEqual(data, expectedData)) {
               errors.wrongData++;
               firstBadBody ??= JSON.stringify(data).slice(0, 1_000);

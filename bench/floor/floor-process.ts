@@ -2,12 +2,12 @@
 // It runs in its own process on the gateway's core, so the floor has the CPU layout of the gateway
 // rows (caller on one core, subgraphs and bench on the other) and its CPU and RSS can be read.
 import type { LoadResult } from '../load.js';
-import { createFloorClient, type FloorClient } from './closed-loop.js';
+import { createFloorClient, type FloorClient, type FloorLoadOptions } from './closed-loop.js';
 
 /** Bench → floor. */
 export type FloorCommand =
   | { type: 'check'; subgraphUrls: Record<string, string> }
-  | { type: 'load'; connections: number; durationS: number; expectedData: unknown };
+  | ({ type: 'load' } & FloorLoadOptions);
 
 /** Floor → bench. */
 export type FloorReply =

@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import { spawnManaged, type ManagedProcess } from '../child-process.js';
 import type { LoadResult } from '../load.js';
 import type { CpuPinning } from '../pinning.js';
+import type { FloorLoadOptions } from './closed-loop.js';
 import type { FloorCommand, FloorReply } from './floor-process.js';
 
 export interface RunningFloor {
   process: ManagedProcess;
   /** Runs the plan once and returns the assembled `data`. */
   check(subgraphUrls: Record<string, string>): Promise<unknown>;
-  load(options: { connections: number; durationS: number; expectedData: unknown }): Promise<LoadResult>;
+  load(options: FloorLoadOptions): Promise<LoadResult>;
 }
 
 /** Starts `bench/floor/floor-process.ts` on the gateway's core. */
@@ -53,6 +54,11 @@ function ask(managed: ManagedProcess, command: FloorCommand, timeoutMs: number):
     };
     managed.child.on('message', onMessage);
     managed.child.once('exit', onExit);
-    managed.child.send(command);
+    // With a callback, a closed channel rejects instead of emitting an unhandled 'error' event.
+    managed.child.send(command, (error) => {
+      if (!error) return;
+      done();
+      reject(new Error(`floor: ${error.message}`));
+    });
   });
 }
