@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 const baseHeaders = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
 
 /** Per-request timeout during the load, in seconds; a timeout counts as an error. */
-export const requestTimeoutS = 10;
+const requestTimeoutS = 10;
 
 /** One bench request: the query and the headers a row sends with it (e.g. `x-api-key`). */
 export interface BenchRequest {

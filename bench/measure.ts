@@ -131,14 +131,21 @@ function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** Subgraph request counts once they stop changing: the target has finished what it was sent. */
-async function settledRequestCounts(subgraphs: RunningSubgraphs, { intervalMs = 100, timeoutMs = 5_000 } = {}) {
+/**
+ * Subgraph request counts once they stop changing: the target has finished what it was sent.
+ * autocannon does not wait for the answers still in flight when it stops, and a gateway starved of
+ * CPU can pause longer than one interval between two of their subgraph requests, hence several
+ * unchanged reads in a row.
+ */
+async function settledRequestCounts(subgraphs: RunningSubgraphs, { intervalMs = 100, stableReads = 3, timeoutMs = 5_000 } = {}) {
   const startedAt = performance.now();
   let previous = await subgraphs.requestCounts();
+  let unchanged = 0;
   for (;;) {
     await sleep(intervalMs);
     const current = await subgraphs.requestCounts();
-    if (sumValues(current) === sumValues(previous) || performance.now() - startedAt > timeoutMs) return current;
+    unchanged = sumValues(current) === sumValues(previous) ? unchanged + 1 : 0;
+    if (unchanged >= stableReads || performance.now() - startedAt > timeoutMs) return current;
     previous = current;
   }
 }

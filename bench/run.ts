@@ -1,6 +1,7 @@
 // `npm run bench`: Gatehouse (bare, and with an API key, cost and rate limit), Hive Gateway (default
 // and router runtime) and a floor without any gateway, on the same subgraphs and queries, one
 // process at a time, each row measured BENCH_RUNS times, interleaved. See bench/README.md.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,12 @@ function cleanUp(): Promise<void> {
   })();
   return cleaning;
 }
+
+// Last resort when the process ends without cleanUp (an uncaught error): child-process.ts has
+// SIGKILLed the children by then; only synchronous work can run here.
+process.on('exit', () => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
 
 function exitAfterCleanUp(code: number): void {
   void cleanUp().finally(() => process.exit(code));
