@@ -105,13 +105,13 @@ const withRange = ({ median, min, max }: Spread, digits: number) =>
 /** One query's table, rows in run order; a skipped row prints its reason across the number columns. */
 export function formatQueryTable(rowOrder: RowId[], summaries: RowSummary[], skipped: Skipped[], labels: Record<RowId, string>): string {
   const header = ['row', 'req/s med (min–max)', 'p50 ms', 'p99 ms med (min–max)', 'errors', 'peak RSS MB', 'subgraph req/req', 'CPU % gw/sub/load/other'];
-  const rows: string[][] = [];
-  const notes: string[][] = [];
-  for (const row of rowOrder) {
+  // A measured row has every cell; a skipped one its name and the reason.
+  type Line = { cells: string[] } | { first: string; reason: string };
+  const lines = rowOrder.flatMap((row): Line[] => {
     const summary = summaries.find((candidate) => candidate.row === row);
     if (summary) {
       const cpu = summary.cpuPercent;
-      rows.push([
+      const cells = [
         name(row, summary.label) + (summary.disturbedRuns.length ? ' *' : ''),
         withRange(summary.requestsPerS, 1),
         summary.p50Ms.median.toFixed(0),
@@ -120,21 +120,22 @@ export function formatQueryTable(rowOrder: RowId[], summaries: RowSummary[], ski
         summary.peakRssMb.toFixed(0),
         `${summary.subgraphRequestsPerRequest.median.toFixed(2)} (alone ${summary.subgraphRequestsAlone})`,
         [cpu.gateway, cpu.subgraphs, cpu.loadGenerator, cpu.other].map((percent) => percent.toFixed(0)).join('/'),
-      ]);
-      continue;
+      ];
+      return [{ cells }];
     }
     const skip = skipped.find((candidate) => candidate.row === row);
-    if (skip) notes.push([name(row, labels[row]), skip.reason]);
-  }
-  const widths = header.map((title, column) => Math.max(title.length, ...[...rows, ...notes.map(([first]) => [first!])].map((row) => row[column]?.length ?? 0)));
+    return skip ? [{ first: name(row, labels[row]), reason: skip.reason }] : [];
+  });
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => ('cells' in line ? line.cells[column]!.length : column === 0 ? line.first.length : 0))),
+  );
   // The name column reads left-aligned, the numbers right-aligned.
-  const line = (cells: string[]) =>
+  const format = (cells: string[]) =>
     cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   return [
-    line(header),
+    format(header),
     widths.map((width) => '-'.repeat(width)).join('  '),
-    ...rows.map(line),
-    ...notes.map(([first, reason]) => `${first!.padEnd(widths[0]!)}  ${reason}`),
+    ...lines.map((line) => ('cells' in line ? format(line.cells) : `${line.first.padEnd(widths[0]!)}  ${line.reason}`)),
   ].join('\n');
 }
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { benchFloor, benchGateway, type RowContext } from './bench-row.js';
 import { stopAll } from './child-process.js';
 import { startFloorProcess, type RunningFloor } from './floor/start-floor.js';
+import { gatehouseEntry } from './gatehouse-entry.js';
 import { KEYED_PLAN } from './gatehouse-setup.js';
 import { gatewaySpecs } from './gateways.js';
 import { gitInfo, machineInfo } from './machine.js';
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
       `${options.warmupS} s warm-up; Node ${machine.node}; ${machine.cpus} x ${machine.cpuModel ?? 'unknown CPU'}\n` +
       `pinning: ${pinning.note}\n` +
       `commit ${git.commit?.slice(0, 12) ?? 'unknown'}${git.dirty ? ' (with uncommitted changes)' : ''}; ` +
-      `Gatehouse: ${specs['gatehouse-bare'].version.replace(/, GATEHOUSE_API_MANAGEMENT=false$/, '')}\n` +
+      `Gatehouse runs ${gatehouseEntry(repoRoot).description}, registry mode, embedded store\n` +
       `(b) plan: ${KEYED_PLAN.rateLimitPoints.toLocaleString('en')} points per ${KEYED_PLAN.rateLimitWindowSeconds} s, maxCost ` +
       `${KEYED_PLAN.maxCost.toLocaleString('en')}; * = a run with other CPU use ≥ 15% (disturbed)`,
   );
