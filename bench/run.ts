@@ -14,7 +14,7 @@ import { KEYED_PLAN } from './gatehouse-setup.js';
 import { gatewaySpecs } from './gateways.js';
 import { gitInfo, machineInfo } from './machine.js';
 import { readBenchOptions } from './options.js';
-import { setUpCpuPinning } from './pinning.js';
+import { cpusAllowedOf, setUpCpuPinning } from './pinning.js';
 import { benchQueries } from './queries.js';
 import { dedupeNotes, findAnomalies, formatQueryTable, formatRatios, ratiosOf, summarise } from './report.js';
 import { writeResults } from './results.js';
@@ -144,7 +144,14 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     git,
     machine,
-    pinning: { pinned: pinning.pinned, gatewayCpu: pinning.gatewayCpu, loadCpu: pinning.loadCpu, note: pinning.note },
+    pinning: {
+      pinned: pinning.pinned,
+      gatewayCpu: pinning.gatewayCpu,
+      loadCpu: pinning.loadCpu,
+      note: pinning.note,
+      // As the kernel reports them; each sample has its target's.
+      cpusAllowed: { bench: cpusAllowedOf(process.pid), subgraphs: cpusAllowedOf(subgraphs.process.pid) },
+    },
     settings: options,
     keyedPlan: KEYED_PLAN,
     queries: Object.fromEntries(options.queries.map((id) => [id, { label: benchQueries[id].label, text: benchQueries[id].text }])),
