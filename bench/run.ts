@@ -1,53 +1,32 @@
-// `npm run bench`: Gatehouse against Hive Gateway (default and router runtime) on the same
-// supergraph and subgraphs, one gateway at a time. See bench/README.md.
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+// `npm run bench`: Gatehouse (bare, and with an API key, cost and rate limit), Hive Gateway (default
+// and router runtime) and a floor without any gateway, on the same subgraphs and queries, one
+// process at a time, each row measured BENCH_RUNS times, interleaved. See bench/README.md.
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { findFreePort, spawnManaged, stopAll, waitForHttpOk } from './child-process.js';
-import { gatewaySpecs, type GatewaySpec } from './gateways.js';
-import { assertGoodResponse, benchQuery, diffJson, runLoad, sendBenchQuery, type QueryResponse } from './load.js';
-import { readBenchOptions, type BenchOptions } from './options.js';
-import {
-  childPids,
-  commandLine,
-  readAllCpuS,
-  readCpuS,
-  readMachineBusyCpuS,
-  readMemory,
-  sampleMemory,
-  topCpuUsers,
-} from './process-stats.js';
-import {
-  disturbingOtherCpuPercent,
-  findAnomalies,
-  formatRatios,
-  formatTable,
-  gatehouseRatios,
-  sumValues,
-  type GatewayResult,
-} from './report.js';
-import { composeSupergraph, startSubgraphsProcess, writeSupergraph, type RunningSubgraphs } from './supergraph.js';
+import { benchFloor, benchGateway, type RowContext } from './bench-row.js';
+import { stopAll } from './child-process.js';
+import { startFloorProcess, type RunningFloor } from './floor/start-floor.js';
+import { gatehouseEntry } from './gatehouse-entry.js';
+import { KEYED_PLAN } from './gatehouse-setup.js';
+import { gatewaySpecs } from './gateways.js';
+import { gitInfo, machineInfo } from './machine.js';
+import { readBenchOptions } from './options.js';
+import { cpusAllowedOf, setUpCpuPinning } from './pinning.js';
+import { benchQueries } from './queries.js';
+import { dedupeNotes, findAnomalies, formatQueryTable, formatRatios, ratiosOf, summarise } from './report.js';
+import { writeResults } from './results.js';
+import { floorRows, isFloorRow, rowLetters, type RowId } from './rows.js';
+import type { Sample } from './samples.js';
+import { runBudgetS, scheduleRows } from './schedule.js';
+import { composeSupergraph, startSubgraphsProcess, writeSupergraph } from './supergraph.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const resultsPath = join(repoRoot, 'bench/results/latest.json');
-/** Startup, checks and shutdown per gateway, on top of warm-up and load; the whole run is bounded by it. */
-const perGatewayOverheadS = 90;
+const resultsDir = join(repoRoot, 'bench/results');
 
 const progress = (message: string) => console.error(`[bench] ${message}`);
-
-interface RunContext {
-  options: BenchOptions;
-  workDir: string;
-  supergraphPath: string;
-  baseEnv: Record<string, string>;
-  subgraphs: RunningSubgraphs;
-  signal: AbortSignal;
-  /** The first gateway's checked answer; every later one must deep-equal it. */
-  reference?: { label: string; response: QueryResponse };
-}
 
 const abort = new AbortController();
 let workDir: string | undefined;
@@ -62,184 +41,129 @@ function cleanUp(): Promise<void> {
   return cleaning;
 }
 
+// Last resort when the process ends without cleanUp (an uncaught error): child-process.ts has
+// SIGKILLed the children by then; only synchronous work can run here.
+process.on('exit', () => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
 function exitAfterCleanUp(code: number): void {
   void cleanUp().finally(() => process.exit(code));
 }
 
+// `on`, not `once`: Ctrl-C reaches the bench twice, from the terminal and relayed by tsx's parent
+// process, and a second SIGINT without a listener would end the process before clean-up is done.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (cleaning) return;
     progress(`${signal}: stopping gateways and subgraphs`);
     exitAfterCleanUp(130);
   });
 }
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   const options = readBenchOptions();
-  const budgetS =
-    options.gateways.length * (options.quietWaitS + options.warmupS + options.durationS + perGatewayOverheadS) + 60;
+  const specs = gatewaySpecs(repoRoot);
+  const schedule = scheduleRows(options, specs);
+  if (!schedule.rows.length) throw new Error('nothing to run: every chosen row is unavailable for every chosen query');
+  const budgetS = runBudgetS(options, schedule);
   setTimeout(() => {
     progress(`gave up: the run exceeded its ${budgetS} s budget`);
     exitAfterCleanUp(1);
   }, budgetS * 1_000).unref();
 
+  const pinning = setUpCpuPinning();
+  progress(`pinning: ${pinning.note}`);
   workDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
   const baseEnv = childBaseEnv();
-
-  const subgraphs = await startSubgraphsProcess({ repoRoot, env: baseEnv });
-  progress(`subgraphs: ${subgraphs.subgraphs.map(({ name, url }) => `${name} ${url}`).join(', ')}`);
+  const subgraphs = await startSubgraphsProcess({ repoRoot, env: baseEnv, pinning });
+  progress(`subgraphs: ${[...subgraphs.subgraphs, subgraphs.pricing].map(({ name, url }) => `${name} ${url}`).join(', ')}`);
   const supergraphPath = await writeSupergraph(workDir, await composeSupergraph(subgraphs.subgraphs));
 
-  const specs = gatewaySpecs(repoRoot);
-  const context: RunContext = {
+  let floor: RunningFloor | undefined;
+  const context: RowContext = {
     options,
+    pinning,
     workDir,
     supergraphPath,
     baseEnv,
     subgraphs,
     signal: abort.signal,
+    progress,
+    references: new Map(),
+    floor: () => (floor ??= startFloorProcess({ repoRoot, env: baseEnv, pinning })),
+    ownPids: () => new Set([process.pid, process.ppid, subgraphs.process.pid, ...(floor ? [floor.process.pid] : [])]),
   };
-  const results: GatewayResult[] = [];
-  for (const id of options.gateways) results.push(await benchGateway(specs[id], context));
 
-  const anomalies = findAnomalies(results);
+  // Interleaved: every row once, then every row again, so slow drift (thermal, other work) reaches
+  // all rows alike instead of whichever ran last.
+  const samples: Sample[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    for (const { row, queries } of schedule.rows) {
+      samples.push(...(isFloorRow(row) ? await benchFloor(row, queries, run, context) : await benchGateway(specs[row], queries, run, context)));
+    }
+  }
+
+  const labels = Object.fromEntries([
+    ...Object.values(specs).map((spec) => [spec.id, spec.label]),
+    ...Object.entries(floorRows).map(([id, { label }]) => [id, label]),
+  ]) as Record<RowId, string>;
+  const summaries = summarise(samples);
+  const ratios = ratiosOf(summaries);
+  const anomalies = [...new Set(findAnomalies(samples))];
+  const machine = machineInfo();
+  const git = gitInfo(repoRoot);
+
   console.log(
-    `\n${options.connections} connections, ${options.durationS} s measured after ${options.warmupS} s warm-up; ` +
-      `Node ${process.version}; ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}\n` +
-      `query: ${benchQuery}\n`,
+    `\n${options.runs} run(s) per row, interleaved; ${options.connections} connections; ${options.durationS} s measured after ` +
+      `${options.warmupS} s warm-up; Node ${machine.node}; ${machine.cpus} x ${machine.cpuModel ?? 'unknown CPU'}\n` +
+      `pinning: ${pinning.note}\n` +
+      `commit ${git.commit?.slice(0, 12) ?? 'unknown'}${git.dirty ? ' (with uncommitted changes)' : ''}; ` +
+      `Gatehouse runs ${gatehouseEntry(repoRoot).description}, registry mode, embedded store\n` +
+      `(b) plan: ${KEYED_PLAN.rateLimitPoints.toLocaleString('en')} points per ${KEYED_PLAN.rateLimitWindowSeconds} s, maxCost ` +
+      `${KEYED_PLAN.maxCost.toLocaleString('en')}; * = a run with other CPU use ≥ 15% (disturbed)`,
   );
-  console.log(formatTable(results));
-  const ratios = formatRatios(results);
-  if (ratios) console.log(`\n${ratios}`);
+  for (const queryId of options.queries) {
+    const query = benchQueries[queryId];
+    const querySummaries = summaries.filter((summary) => summary.query === queryId);
+    const querySkipped = schedule.skipped.filter((skip) => skip.query === queryId);
+    if (!querySummaries.length && !querySkipped.length) continue;
+    const costs = samples.filter((sample) => sample.query === queryId && sample.estimatedCost !== undefined);
+    console.log(`\n== ${queryId}: ${query.label}\n${query.text}${costs[0] ? `\nGatehouse static cost: ${costs[0].estimatedCost}` : ''}\n`);
+    console.log(formatQueryTable(options.rows, querySummaries, querySkipped, labels));
+    const queryRatios = ratios.filter((ratio) => ratio.query === queryId);
+    if (queryRatios.length) console.log(`\nratios of medians:\n${formatRatios(queryRatios, labels)}`);
+  }
+  const dedupe = dedupeNotes(summaries);
+  if (dedupe.length) console.log(`\nIn-flight subgraph deduplication:\n${dedupe.map((note) => `  - ${note}`).join('\n')}`);
   if (anomalies.length) console.log(`\nAnomalies:\n${anomalies.map((note) => `  - ${note}`).join('\n')}`);
 
-  await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
-  await writeFile(
-    resultsPath,
-    `${JSON.stringify(
-      {
-        finishedAt: new Date().toISOString(),
-        machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemMb: Math.round(totalmem() / 2 ** 20) },
-        settings: options,
-        query: benchQuery,
-        subgraphs: subgraphs.subgraphs.map(({ name }) => name),
-        gateways: results,
-        ratios: gatehouseRatios(results),
-        anomalies,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  console.log(`\nresults written to ${resultsPath}`);
-}
-
-async function benchGateway(spec: GatewaySpec, context: RunContext): Promise<GatewayResult> {
-  const { options, signal } = context;
-  await waitForQuietMachine(options.quietWaitS, signal);
-  const port = await findFreePort();
-  const launch = {
-    port,
-    supergraphPath: context.supergraphPath,
-    workDir: await mkdtemp(join(context.workDir, `${spec.id}-`)),
-    adminToken: randomBytes(24).toString('base64url'),
-  };
-  await spec.prepare?.(launch);
-  const args = spec.nodeArgs(launch);
-  progress(`${spec.label}: starting on port ${port}`);
-  const gateway = spawnManaged(spec.label, process.execPath, args, {
-    cwd: spec.cwd(launch),
-    env: { ...context.baseEnv, ...spec.env(launch) },
+  const path = await writeResults(resultsDir, startedAt, {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    git,
+    machine,
+    pinning: {
+      pinned: pinning.pinned,
+      gatewayCpu: pinning.gatewayCpu,
+      loadCpu: pinning.loadCpu,
+      note: pinning.note,
+      // As the kernel reports them; each sample has its target's.
+      cpusAllowed: { bench: cpusAllowedOf(process.pid), subgraphs: cpusAllowedOf(subgraphs.process.pid) },
+    },
+    settings: options,
+    keyedPlan: KEYED_PLAN,
+    queries: Object.fromEntries(options.queries.map((id) => [id, { label: benchQueries[id].label, text: benchQueries[id].text }])),
+    rows: Object.fromEntries(options.rows.map((id) => [id, { letter: rowLetters[id], label: labels[id], version: isFloorRow(id) ? undefined : specs[id].version }])),
+    subgraphs: [...subgraphs.subgraphs.map(({ name }) => name), subgraphs.pricing.name],
+    summaries,
+    ratios,
+    skipped: schedule.skipped,
+    anomalies,
+    samples,
   });
-  try {
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const startupMs = await waitForHttpOk(`${baseUrl}${spec.readinessPath}`, gateway);
-    await spec.afterReady?.(baseUrl, launch);
-    const url = `${baseUrl}${spec.graphqlPath}`;
-
-    // A benchmark of wrong answers is worthless: check this gateway's answer, and that it is the
-    // same as the first gateway's, before putting any load on it.
-    const countsBeforeCheck = await context.subgraphs.requestCounts();
-    const response = await sendBenchQuery(url);
-    const checkCalls = countDelta(countsBeforeCheck, await context.subgraphs.requestCounts());
-    assertGoodResponse(spec.label, response);
-    if (context.reference) {
-      const differences = diffJson(context.reference.response.body, response.body);
-      if (differences.length) {
-        throw new Error(
-          `${spec.label} and ${context.reference.label} answer the bench query differently ` +
-            `(${context.reference.label} first):\n${differences.map((line) => `  ${line}`).join('\n')}`,
-        );
-      }
-    } else {
-      context.reference = { label: spec.label, response };
-    }
-    const idleRssMb = readMemory(gateway.pid)?.rssMb ?? NaN;
-    const memory = sampleMemory(gateway.pid);
-    progress(`${spec.label}: ready in ${(startupMs / 1_000).toFixed(1)} s; warming up for ${options.warmupS} s`);
-    const warmup =
-      options.warmupS > 0
-        ? await runLoad({ url, connections: options.connections, durationS: options.warmupS, expected: response, signal })
-        : undefined;
-
-    progress(`${spec.label}: measuring for ${options.durationS} s with ${options.connections} connections`);
-    // Requests still in flight from the warm-up would otherwise be counted against the load.
-    const countsBeforeLoad = await settledRequestCounts(context.subgraphs);
-    const cpuBefore = {
-      gateway: readCpuS(gateway.pid),
-      subgraphs: readCpuS(context.subgraphs.process.pid),
-      self: process.cpuUsage(),
-      machine: readMachineBusyCpuS(),
-      processes: readAllCpuS(),
-    };
-    const startedAt = performance.now();
-    const load = await runLoad({ url, connections: options.connections, durationS: options.durationS, expected: response, signal });
-    const elapsedS = (performance.now() - startedAt) / 1_000;
-    if (gateway.exitCode() !== undefined) {
-      throw new Error(`${spec.label} exited (${String(gateway.exitCode())}) during the load:\n${gateway.outputTail()}`);
-    }
-    const cpuS = {
-      gateway: readCpuS(gateway.pid) - cpuBefore.gateway,
-      subgraphs: readCpuS(context.subgraphs.process.pid) - cpuBefore.subgraphs,
-      loadGenerator: sumCpuUs(process.cpuUsage(cpuBefore.self)) / 1e6,
-      machine: readMachineBusyCpuS() - cpuBefore.machine,
-    };
-    const percentOf = (seconds: number) => (Math.max(0, seconds) / elapsedS) * 100;
-    const cpuPercent = {
-      gateway: percentOf(cpuS.gateway),
-      subgraphs: percentOf(cpuS.subgraphs),
-      loadGenerator: percentOf(cpuS.loadGenerator),
-      other: percentOf(cpuS.machine - cpuS.gateway - cpuS.subgraphs - cpuS.loadGenerator),
-    };
-    const ownPids = new Set([gateway.pid, context.subgraphs.process.pid, process.pid, process.ppid]);
-    const otherCpuUsers = topCpuUsers(cpuBefore.processes, readAllCpuS(), ownPids);
-    const { peakRssMb, maxSampledRssMb } = memory.stop();
-    const loadCalls = countDelta(countsBeforeLoad, await settledRequestCounts(context.subgraphs));
-    // Checked after the load, when workers would be doing the work the numbers above leave out.
-    const workers = childPids(gateway.pid);
-    // (tsx starts an esbuild service when it has to transform a file it has not cached; that one is idle.)
-    for (const pid of workers) progress(`${spec.label}: note, child process not in its RSS/CPU: ${commandLine(pid)} (pid ${pid})`);
-    progress(`${spec.label}: ${load.requestsPerS.mean.toFixed(1)} req/s, p99 ${load.latencyMs.p99} ms, ${load.errors.total} errors`);
-    return {
-      id: spec.id,
-      label: spec.label,
-      version: spec.version,
-      command: ['node', ...args].join(' '),
-      startupMs: Math.round(startupMs),
-      load,
-      memory: { peakRssMb, maxSampledRssMb, idleRssMb },
-      cpuPercent,
-      otherCpuUsers,
-      subgraphRequests: {
-        singleQuery: checkCalls,
-        duringLoad: loadCalls,
-        // Divided by requests sent: those cut off at the end reached the subgraphs too.
-        perRequestDuringLoad: sumValues(loadCalls) / load.sentRequests,
-      },
-      warmup: { totalRequests: warmup?.totalRequests ?? 0, errors: warmup?.errors.total ?? 0 },
-    };
-  } finally {
-    await gateway.stop();
-  }
+  console.log(`\nresults written to ${path} (and latest.json)`);
 }
 
 /**
@@ -253,50 +177,6 @@ function childBaseEnv(): Record<string, string> {
     return value === undefined ? [] : [[name, value] as const];
   });
   return { ...Object.fromEntries(inherited), NODE_ENV: 'production' };
-}
-
-/**
- * Waits, up to `maxWaitS`, until the machine is idle: the bench itself is idle between gateways, so
- * any CPU use now is someone else's, and it would be in the next measurement too.
- */
-async function waitForQuietMachine(maxWaitS: number, signal: AbortSignal): Promise<void> {
-  const startedAt = performance.now();
-  let busyPercent = await measureMachineCpuPercent(1_000);
-  if (busyPercent <= disturbingOtherCpuPercent) return;
-  progress(`other processes are using ${busyPercent.toFixed(0)}% CPU; waiting up to ${maxWaitS} s for them to finish`);
-  while (busyPercent > disturbingOtherCpuPercent && (performance.now() - startedAt) / 1_000 < maxWaitS && !signal.aborted) {
-    busyPercent = await measureMachineCpuPercent(1_000);
-  }
-  if (busyPercent > disturbingOtherCpuPercent) {
-    progress(`warning: still ${busyPercent.toFixed(0)}% CPU in use by others; going ahead, expect noisy numbers`);
-  }
-}
-
-/** CPU used by the whole machine over `windowMs`, in % of one core (200 = both cores of two). */
-async function measureMachineCpuPercent(windowMs: number): Promise<number> {
-  const before = readMachineBusyCpuS();
-  await sleep(windowMs);
-  return ((readMachineBusyCpuS() - before) / (windowMs / 1_000)) * 100;
-}
-
-/** Subgraph request counts once they stop changing: the gateway has finished what it was sent. */
-async function settledRequestCounts(subgraphs: RunningSubgraphs, { intervalMs = 100, timeoutMs = 5_000 } = {}) {
-  const startedAt = performance.now();
-  let previous = await subgraphs.requestCounts();
-  for (;;) {
-    await sleep(intervalMs);
-    const current = await subgraphs.requestCounts();
-    if (sumValues(current) === sumValues(previous) || performance.now() - startedAt > timeoutMs) return current;
-    previous = current;
-  }
-}
-
-function countDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([name, count]) => [name, count - (before[name] ?? 0)]));
-}
-
-function sumCpuUs({ user, system }: NodeJS.CpuUsage): number {
-  return user + system;
 }
 
 main().then(

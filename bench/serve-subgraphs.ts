@@ -1,11 +1,20 @@
-// Child-process entry: serves the four example subgraphs on ephemeral ports and reports their URLs
-// over IPC. They run outside the bench process so their resolvers don't share an event loop with
-// autocannon (which would inflate its latency numbers) and so their CPU use can be read on its own.
+// Child-process entry: serves the four example subgraphs and the REST pricing service on ephemeral
+// ports and reports their URLs over IPC. They run outside the bench process so their resolvers
+// don't share an event loop with autocannon (which would inflate its latency numbers) and so their
+// CPU use can be read on its own.
 import { closeAll, startExampleSubgraphs } from '../subgraphs/index.js';
+import { start as startPricing } from '../subgraphs/rest-pricing/index.js';
+
+/** The REST (OpenAPI) backend, which only Gatehouse can link into the graph. */
+export interface RestBackend {
+  name: string;
+  url: string;
+  openapiUrl: string;
+}
 
 /** Child → bench. */
 export type SubgraphsMessage =
-  | { type: 'ready'; subgraphs: Array<{ name: string; url: string }> }
+  | { type: 'ready'; subgraphs: Array<{ name: string; url: string }>; pricing: RestBackend }
   | { type: 'request-counts'; counts: Record<string, number> };
 
 /** Bench → child. */
@@ -21,12 +30,13 @@ if (!send) {
 const reply = (message: SubgraphsMessage) => send(message);
 
 const subgraphs = await startExampleSubgraphs({ host: '127.0.0.1' });
+const pricing = await startPricing({ host: '127.0.0.1' });
 
 let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  void closeAll(subgraphs).then(() => process.exit(0));
+  void Promise.all([closeAll(subgraphs), pricing.close()]).then(() => process.exit(0));
 };
 // The bench closing the channel (or dying) means nobody needs the subgraphs any more.
 process.once('disconnect', stop);
@@ -35,7 +45,14 @@ process.once('SIGINT', stop);
 
 process.on('message', (message: RequestCountsQuery) => {
   if (message.type !== 'get-request-counts') return;
-  reply({ type: 'request-counts', counts: Object.fromEntries(subgraphs.map(({ name, requestCount }) => [name, requestCount])) });
+  const counts = Object.fromEntries(subgraphs.map(({ name, requestCount }) => [name, requestCount]));
+  // Every route together (the OpenAPI document is fetched once, at registration, before any load).
+  counts[pricing.name] = Object.values(pricing.requestCounts).reduce((sum, count) => sum + count, 0);
+  reply({ type: 'request-counts', counts });
 });
 
-reply({ type: 'ready', subgraphs: subgraphs.map(({ name, url }) => ({ name, url })) });
+reply({
+  type: 'ready',
+  subgraphs: subgraphs.map(({ name, url }) => ({ name, url })),
+  pricing: { name: pricing.name, url: pricing.url, openapiUrl: pricing.openapiUrl },
+});

@@ -3,31 +3,34 @@ import { join } from 'node:path';
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { spawnManaged, type ManagedProcess } from './child-process.js';
-import type { RequestCountsQuery, SubgraphsMessage } from './serve-subgraphs.js';
+import type { CpuPinning } from './pinning.js';
+import type { RequestCountsQuery, RestBackend, SubgraphsMessage } from './serve-subgraphs.js';
 
 export interface RunningSubgraphs {
   process: ManagedProcess;
+  /** The federation subgraphs, which every gateway serves. */
   subgraphs: Array<{ name: string; url: string }>;
+  /** The REST pricing service, which only Gatehouse links in. */
+  pricing: RestBackend;
   /** Requests each subgraph has answered so far, by name. */
   requestCounts(): Promise<Record<string, number>>;
 }
 
-/** Starts `bench/serve-subgraphs.ts` in its own process and waits for the URLs it reports. */
+/** Starts `bench/serve-subgraphs.ts` in its own process (on the load core) and waits for the URLs it reports. */
 export async function startSubgraphsProcess({
   repoRoot,
   env,
+  pinning,
   timeoutMs = 30_000,
 }: {
   repoRoot: string;
   env: Record<string, string>;
+  pinning: CpuPinning;
   timeoutMs?: number;
 }): Promise<RunningSubgraphs> {
-  const managed = spawnManaged('subgraphs', process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/serve-subgraphs.ts')], {
-    cwd: repoRoot,
-    env,
-    ipc: true,
-  });
-  const subgraphs = await new Promise<RunningSubgraphs['subgraphs']>((resolve, reject) => {
+  const { command, args } = pinning.command('load', ['--import', 'tsx', join(repoRoot, 'bench/serve-subgraphs.ts')]);
+  const managed = spawnManaged('subgraphs', command, args, { cwd: repoRoot, env, ipc: true });
+  const ready = await new Promise<Extract<SubgraphsMessage, { type: 'ready' }>>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`subgraphs did not start within ${timeoutMs} ms:\n${managed.outputTail()}`)), timeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);
@@ -37,14 +40,14 @@ export async function startSubgraphsProcess({
       if (message.type !== 'ready') return;
       managed.child.off('message', onMessage);
       clearTimeout(timer);
-      resolve(message.subgraphs);
+      resolve(message);
     };
     managed.child.on('message', onMessage);
     managed.child.once('exit', (code, signal) =>
       fail(new Error(`subgraphs process exited (${code ?? signal}) before reporting its URLs:\n${managed.outputTail()}`)),
     );
   });
-  return { process: managed, subgraphs, requestCounts: () => askRequestCounts(managed) };
+  return { process: managed, subgraphs: ready.subgraphs, pricing: ready.pricing, requestCounts: () => askRequestCounts(managed) };
 }
 
 function askRequestCounts(managed: ManagedProcess, timeoutMs = 5_000): Promise<Record<string, number>> {
@@ -61,7 +64,14 @@ function askRequestCounts(managed: ManagedProcess, timeoutMs = 5_000): Promise<R
     };
     managed.child.on('message', onMessage);
     const query: RequestCountsQuery = { type: 'get-request-counts' };
-    managed.child.send(query);
+    // With a callback, a closed channel (the subgraphs stopped, e.g. on Ctrl-C) rejects this
+    // promise instead of emitting an 'error' event nobody listens to, which would crash the bench.
+    managed.child.send(query, (error) => {
+      if (!error) return;
+      managed.child.off('message', onMessage);
+      clearTimeout(timer);
+      reject(new Error(`subgraphs: ${error.message}`));
+    });
   });
 }
 

@@ -42,6 +42,12 @@ export const configSchema = z
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: z.string().optional(),
 
     // Consumers and authentication (request path)
+    /**
+     * Off: /graphql identifies no consumer, so nothing that needs one runs (authentication, trusted
+     * documents, introspection policy, field authorization, cost, rate limits). Hard limits and
+     * CSRF prevention stay. For benchmarks and trusted networks only.
+     */
+    GATEHOUSE_API_MANAGEMENT: booleanString.default(true),
     /** Header carrying a consumer's API key. */
     GATEHOUSE_API_KEY_HEADER: z.string().regex(/^[a-z0-9-]{1,64}$/, 'a lower-case header name').default('x-api-key'),
     /** How long a key lookup is cached: a revocation takes effect within this delay. */
@@ -116,6 +122,12 @@ export interface GatehouseConfig {
 }
 
 export interface AuthConfig {
+  /**
+   * False: the request path leaves out every consumer plugin and requests carry no consumer
+   * (`GATEHOUSE_API_MANAGEMENT`). Kept here, with authentication, because every plugin it removes
+   * depends on the consumer that authentication establishes.
+   */
+  apiManagement: boolean;
   apiKeyHeader: string;
   apiKeyCacheTtlMs: number;
   /** Plan name for anonymous requests; undefined: credentials required. */
@@ -167,6 +179,7 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
     shutdownTimeoutMs: raw.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
     graphiql: { enabled: raw.GATEHOUSE_GRAPHIQL, defaultQuery: raw.GATEHOUSE_GRAPHIQL_DEFAULT_QUERY },
     auth: {
+      apiManagement: raw.GATEHOUSE_API_MANAGEMENT,
       apiKeyHeader: raw.GATEHOUSE_API_KEY_HEADER,
       apiKeyCacheTtlMs: raw.GATEHOUSE_API_KEY_CACHE_TTL_MS,
       anonymousPlan: raw.GATEHOUSE_ANONYMOUS_PLAN,

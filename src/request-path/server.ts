@@ -52,13 +52,22 @@ export function createRequestPath({
   getTrustedDocument,
   now,
 }: RequestPathOptions): RequestPathServer {
+  // Every plugin left out here reads `context.consumer`; without authentication there is none.
+  const managed = <T>(plugins: () => T[]): T[] => (auth.apiManagement ? plugins() : []);
+  if (!auth.apiManagement) {
+    log.warn('API management is off: no authentication, plans, cost or rate limits; @authenticated fields are served to anyone');
+  }
   return createYoga<ServerContext, object>({
     graphqlEndpoint: '/graphql',
     // Resolved once per request: a request keeps its generation even if a swap happens mid-flight.
     schema: () => served.current?.schema ?? Promise.reject(schemaUnavailable()),
     graphiql: graphiql.enabled
       ? // The key header is prefilled empty so users see where their key goes (an empty header counts as absent).
-        { title: 'Gatehouse', defaultQuery: graphiql.defaultQuery, headers: JSON.stringify({ [auth.apiKeyHeader]: '' }, null, 2) }
+        {
+          title: 'Gatehouse',
+          defaultQuery: graphiql.defaultQuery,
+          headers: auth.apiManagement ? JSON.stringify({ [auth.apiKeyHeader]: '' }, null, 2) : undefined,
+        }
       : false,
     landingPage: false,
     logging: yogaLogger(log),
@@ -79,7 +88,7 @@ export function createRequestPath({
       // Authentication first. It runs in onRequestParse, before the body is read or parsed, so a
       // request without valid credentials costs no parsing and no limit budget; every later plugin
       // (cost, rate limits, field authorization) relies on `context.consumer` being set.
-      useConsumerAuth({ store, ...auth, now }),
+      ...managed(() => [useConsumerAuth({ store, ...auth, now })]),
       // Refuses what a browser could send cross-site without a CORS preflight, before the body is read.
       useCsrfPrevention(),
       // Body size, GET query length and batch size need no consumer and no document: checked in
@@ -87,27 +96,29 @@ export function createRequestPath({
       useRequestLimits(limits),
       // onParams: after authentication (the plan says whether only trusted documents are allowed)
       // and before parsing, so an untrusted text is never parsed; an id is swapped for its text here.
-      useTrustedDocuments({ getDocument: getTrustedDocument }),
+      ...managed(() => [useTrustedDocuments({ getDocument: getTrustedDocument })]),
       // Tokens while parsing; depth, aliases, directives and width right after parsing, before
       // validation (its overlapping-fields check is quadratic in aliases); the plan's depth at onExecute.
       useDocumentLimits(limits),
-      // onExecute, before field authorization: introspection isn't governed by it, and is refused whole.
-      useIntrospectionPolicy(),
-      // Removes the fields the consumer may not see from the document in onExecute, before any
-      // plugin that prices or caches the document executed, and before anything reaches a backend.
-      useFieldAuthorization(),
-      // After field authorization, so it prices the operation that will run; the plan's maxCost.
-      useQueryCost({
-        defaultListSize: limits.defaultListSize,
-        exposeCost: limits.exposeCost,
-        // The stitched schema keeps @cost/@listSize but not the supergraph's @link naming them.
-        directiveNames: (schema) => {
-          const current = served.current;
-          return current?.schema === schema ? current.costDirectiveNames : DEFAULT_COST_DIRECTIVE_NAMES;
-        },
-      }),
-      // After the cost: it spends the admitted cost, and a refused operation has spent nothing.
-      useRateLimit({ now }),
+      ...managed(() => [
+        // onExecute, before field authorization: introspection isn't governed by it, and is refused whole.
+        useIntrospectionPolicy(),
+        // Removes the fields the consumer may not see from the document in onExecute, before any
+        // plugin that prices or caches the document executed, and before anything reaches a backend.
+        useFieldAuthorization(),
+        // After field authorization, so it prices the operation that will run; the plan's maxCost.
+        useQueryCost({
+          defaultListSize: limits.defaultListSize,
+          exposeCost: limits.exposeCost,
+          // The stitched schema keeps @cost/@listSize but not the supergraph's @link naming them.
+          directiveNames: (schema) => {
+            const current = served.current;
+            return current?.schema === schema ? current.costDirectiveNames : DEFAULT_COST_DIRECTIVE_NAMES;
+          },
+        }),
+        // After the cost: it spends the admitted cost, and a refused operation has spent nothing.
+        useRateLimit({ now }),
+      ]),
       useVariableErrorCodes(),
       // Last: it replaces graphql-js execution with the generation's engine, for whatever document
       // the plugins above left (field authorization may have redacted it).

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       supergraph: undefined,
       allowPrivateBackends: false,
       backendTimeoutMs: 10_000,
+      auth: { apiManagement: true },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -33,6 +34,7 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, /^PORT: /],
     [{ GATEHOUSE_BACKEND_TIMEOUT_MS: '-5' }, /^GATEHOUSE_BACKEND_TIMEOUT_MS: /],
     [{ GATEHOUSE_ALLOW_PRIVATE_BACKENDS: 'maybe' }, /^GATEHOUSE_ALLOW_PRIVATE_BACKENDS: /],
+    [{ GATEHOUSE_API_MANAGEMENT: 'off' }, /^GATEHOUSE_API_MANAGEMENT: /],
     [{ GATEHOUSE_LOG_LEVEL: 'loud' }, /^GATEHOUSE_LOG_LEVEL: /],
     [{ GATEHOUSE_ADMIN_TOKEN: 'short' }, /^GATEHOUSE_ADMIN_TOKEN: .*16/],
     [{ GATEHOUSE_DATABASE_URL: 'not a url' }, /^GATEHOUSE_DATABASE_URL: /],
@@ -57,6 +59,10 @@ describe('loadConfig', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('turns API management off with GATEHOUSE_API_MANAGEMENT=false', () => {
+    expect(loadConfig({ GATEHOUSE_API_MANAGEMENT: 'false' }).auth.apiManagement).toBe(false);
   });
 
   it('selects PostgreSQL when GATEHOUSE_DATABASE_URL is set', () => {
