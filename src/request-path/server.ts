@@ -78,9 +78,11 @@ export function createRequestPath({
       validationCache: true,
     },
     maskedErrors: { maskError: maskUnexpectedErrors },
-    // Yoga's own limits stay as a backstop; useRequestLimits refuses first, with QUERY_TOO_COMPLEX.
+    // Yoga's batch limit stays as a backstop; useRequestLimits refuses first, with QUERY_TOO_COMPLEX.
+    // Its body limit would wrap every body in a second counting stream: useRequestLimits does that
+    // job alone (declared lengths up front, chunked bodies as they stream).
     batching: { limit: limits.maxBatchOperations },
-    maxRequestBodySize: limits.maxBodyBytes,
+    maxRequestBodySize: false,
     // Hive's persisted-document requests name the document in `documentId`.
     extraParamNames: ['documentId'],
     plugins: [

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -17,6 +19,36 @@ export type EmbeddedStoreConfig = Omit<Extract<StoreConfig, { engine: 'embedded'
 // The registry is a few rows: PostgreSQL's default 128 MB of shared buffers only cost memory
 // (RSS 289 MB → 148 MB measured on open).
 const SMALL_FOOTPRINT = ['shared_buffers=8MB', 'wal_buffers=1MB', 'work_mem=1MB', 'maintenance_work_mem=8MB'];
+
+const pgliteModule = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+
+// Plain CommonJS, so it runs the same under node, tsx and the test runner.
+const CREATE_CLUSTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PGlite } = require(workerData.pglite);
+PGlite.create({ dataDir: workerData.dataDir, postgresqlconf: workerData.postgresqlconf })
+  .then((pglite) => pglite.close())
+  .then(() => parentPort.postMessage({ ok: true }), (error) => parentPort.postMessage({ ok: false, message: String(error?.message ?? error) }));
+`;
+
+/**
+ * initdb grows PGlite's WASM heap to ~750 MB, and a process keeps such memory even after the
+ * instance closes. Run in a worker thread, the heap goes with the worker: measured RSS after
+ * creating a cluster 756 → 308 MB, serving 675 → 376 MB.
+ */
+async function createClusterInWorker(pgDataDir: string): Promise<void> {
+  const worker = new Worker(CREATE_CLUSTER, { eval: true, workerData: { pglite: pgliteModule, dataDir: pgDataDir, postgresqlconf: SMALL_FOOTPRINT } });
+  try {
+    const outcome = await new Promise<{ ok: boolean; message?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the cluster-creating worker exited (${code}) before finishing`)));
+    });
+    if (!outcome.ok) throw new Error(`creating the embedded PostgreSQL cluster failed: ${outcome.message}`);
+  } finally {
+    await worker.terminate();
+  }
+}
 
 /**
  * PostgreSQL (PGlite, in WASM) in `<dataDir>/pg`. Leaving the rest of
@@ -42,11 +74,7 @@ export async function openEmbeddedStore({ dataDir }: EmbeddedStoreConfig): Promi
   try {
     const db = await attempt(what, async () => {
       const pgDataDir = path.join(dataDir, 'pg');
-      if (!existsSync(path.join(pgDataDir, 'PG_VERSION'))) {
-        // initdb grows PGlite's WASM heap to ~750 MB, which the instance keeps: create the cluster
-        // with a throwaway instance so the one that serves starts small (RSS ~800 → ~300 MB).
-        await (await PGlite.create({ dataDir: pgDataDir, postgresqlconf: SMALL_FOOTPRINT })).close();
-      }
+      if (!existsSync(path.join(pgDataDir, 'PG_VERSION'))) await createClusterInWorker(pgDataDir);
       const pglite = await PGlite.create({ dataDir: pgDataDir, postgresqlconf: SMALL_FOOTPRINT });
       return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     });

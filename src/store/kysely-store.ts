@@ -45,6 +45,8 @@ class KyselyStore implements Store {
   readonly #onClosed: () => Promise<void>;
   // One per store: a callback holding store A's lock may still use store B.
   readonly #lockScope = new AsyncLocalStorage<LockScope>();
+  /** Lock callbacks running now; at 0 the storage is disabled again (see `#runInLockScope`). */
+  #openScopes = 0;
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
@@ -198,7 +200,7 @@ class KyselyStore implements Store {
             sql`select pg_advisory_xact_lock(${classId}, ${objectId})`.execute(trx),
           );
           try {
-            return await this.#lockScope.run(scope, () => fn(createRegistryTransaction(trx, scope)));
+            return await this.#runInLockScope(scope, () => fn(createRegistryTransaction(trx, scope)));
           } catch (error) {
             callbackFailure = { error };
             throw error;
@@ -244,6 +246,20 @@ class KyselyStore implements Store {
     );
     this.#inFlight.add(settled);
     return running;
+  }
+
+  /**
+   * An enabled AsyncLocalStorage makes Node run promise hooks on every promise of the process,
+   * a cost the request path would pay forever after the first admin write. So the storage is
+   * enabled only while a lock callback runs, and disabled when the last one is done.
+   */
+  async #runInLockScope<T>(scope: LockScope, fn: () => Promise<T>): Promise<T> {
+    this.#openScopes++;
+    try {
+      return await this.#lockScope.run(scope, fn);
+    } finally {
+      if (--this.#openScopes === 0) this.#lockScope.disable();
+    }
   }
 
   /**

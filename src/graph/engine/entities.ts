@@ -111,18 +111,11 @@ function isPlainObject(value: unknown): value is ResponseObject {
 }
 
 /**
- * A stable text of a representation, so identical representations (the same product listed
- * twice) are sent once. Keys sorted; values are JSON from subgraphs, so nothing else to handle.
+ * The text identical representations (the same product listed twice) share, so each is sent once.
+ * Representations are built field by field in the `requires` order, so equal ones print equally.
  */
 export function representationKey(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(representationKey).join(',')}]`;
-  const record = value as ResponseObject;
-  return `{${Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${representationKey(record[key])}`)
-    .join(',')}}`;
+  return JSON.stringify(value);
 }
 
 /** Applies a fetch's input or output rewrites (interface objects, renamed keys) to a value. */

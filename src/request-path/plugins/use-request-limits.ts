@@ -34,10 +34,11 @@ export function useRequestLimits({
         if (bytes > maxGetQueryBytes) throw queryTooComplex('getQueryBytes', bytes, maxGetQueryBytes);
       } else {
         const declared = request.headers.get('content-length');
-        if (declared && CONTENT_LENGTH.test(declared) && Number(declared) > maxBodyBytes) {
-          throw bodyTooLarge(Number(declared), maxBodyBytes);
-        }
-        const body = request.body;
+        const hasLength = declared !== null && CONTENT_LENGTH.test(declared);
+        if (hasLength && Number(declared) > maxBodyBytes) throw bodyTooLarge(Number(declared), maxBodyBytes);
+        // With a Content-Length, Node's HTTP parser delivers exactly that many bytes: only a chunked
+        // body needs counting as it streams (which costs a transform stream per request).
+        const body = hasLength ? null : request.body;
         if (requestParser && body) {
           const parse = requestParser;
           setRequestParser(async (req) => {
