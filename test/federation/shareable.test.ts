@@ -113,3 +113,122 @@ describe('@shareable', () => {
     expect(requests.shop! + requests.marketplace!).toBe(1);
   });
 });
+
+// `featured` is shareable, but only `media` knows every member of the union it returns: `library`
+// has no Movie. Selecting Movies below it must not be planned through `library` (Federation 2:
+// a subgraph can only return the union members it defines).
+const items = [
+  { __typename: 'Book', id: 'b1', title: 'Dune' },
+  { __typename: 'Movie', id: 'm1', title: 'Alien', minutes: 117 },
+];
+
+const media: SubgraphDefinition = {
+  name: 'media',
+  typeDefs: /* GraphQL */ `
+    ${federation2('@key', '@shareable')}
+    type Query { featured: [Item!]! @shareable }
+    union Item = Book | Movie
+    type Book @key(fields: "id") { id: ID! title: String! @shareable }
+    type Movie @key(fields: "id") { id: ID! title: String! minutes: Int! }
+  `,
+  resolvers: {
+    Query: { featured: () => items },
+    Item: { __resolveType: (item: { __typename: string }) => item.__typename },
+    Book: { __resolveReference: (ref: { id: string }) => items.find((item) => item.id === ref.id) },
+    Movie: { __resolveReference: (ref: { id: string }) => items.find((item) => item.id === ref.id) },
+  },
+};
+
+const library: SubgraphDefinition = {
+  name: 'library',
+  typeDefs: /* GraphQL */ `
+    ${federation2('@key', '@shareable')}
+    type Query { featured: [Item!]! @shareable }
+    union Item = Book
+    type Book @key(fields: "id") { id: ID! title: String! @shareable pages: Int! }
+  `,
+  resolvers: {
+    Query: { featured: () => items.filter((item) => item.__typename === 'Book') },
+    Item: { __resolveType: () => 'Book' },
+    Book: { __resolveReference: (ref: { id: string }) => ({ ...items.find((item) => item.id === ref.id), pages: 412 }) },
+  },
+};
+
+describe('@shareable fields returning a union whose members differ between subgraphs', () => {
+  let graph: FederatedGraph;
+  beforeAll(async () => {
+    graph = await startFederatedGraph([media, library]);
+  });
+  afterAll(() => graph?.close());
+
+  it('plans members only one subgraph defines through that subgraph', async () => {
+    const { result, requests } = await graph.countRequests(() =>
+      graph.query(/* GraphQL */ `{ featured { __typename ... on Book { title } ... on Movie { title minutes } } }`),
+    );
+    expectData(result, {
+      featured: [
+        { __typename: 'Book', title: 'Dune' },
+        { __typename: 'Movie', title: 'Alien', minutes: 117 },
+      ],
+    });
+    expect(requests.media).toBe(1);
+  });
+
+  it('still fetches a member field only the other subgraph has, by key', async () => {
+    const response = await graph.query(/* GraphQL */ `{ featured { ... on Book { title pages } ... on Movie { minutes } } }`);
+    expectData(response, { featured: [{ title: 'Dune', pages: 412 }, { minutes: 117 }] });
+  });
+});
+
+// The same rule for an interface: `archive` has no Podcast implementing Episode.
+const episodes = [
+  { __typename: 'Show', id: 's1', title: 'News' },
+  { __typename: 'Podcast', id: 'p1', title: 'Deep Dive' },
+];
+
+const broadcast: SubgraphDefinition = {
+  name: 'broadcast',
+  typeDefs: /* GraphQL */ `
+    ${federation2('@key', '@shareable')}
+    type Query { latest: [Episode!]! @shareable }
+    interface Episode { id: ID! title: String! }
+    type Show implements Episode @key(fields: "id") { id: ID! title: String! @shareable }
+    type Podcast implements Episode @key(fields: "id") { id: ID! title: String! }
+  `,
+  resolvers: {
+    Query: { latest: () => episodes },
+    Episode: { __resolveType: (episode: { __typename: string }) => episode.__typename },
+  },
+};
+
+const archive: SubgraphDefinition = {
+  name: 'archive',
+  typeDefs: /* GraphQL */ `
+    ${federation2('@key', '@shareable')}
+    type Query { latest: [Episode!]! @shareable }
+    interface Episode { id: ID! title: String! }
+    type Show implements Episode @key(fields: "id") { id: ID! title: String! @shareable }
+  `,
+  resolvers: {
+    Query: { latest: () => episodes.filter((episode) => episode.__typename === 'Show') },
+    Episode: { __resolveType: () => 'Show' },
+  },
+};
+
+describe('@shareable fields returning an interface whose implementations differ between subgraphs', () => {
+  let graph: FederatedGraph;
+  beforeAll(async () => {
+    graph = await startFederatedGraph([broadcast, archive]);
+  });
+  afterAll(() => graph?.close());
+
+  it('plans implementations only one subgraph defines through that subgraph', async () => {
+    const response = await graph.query(/* GraphQL */ `{ latest { __typename id title } }`);
+    expectData(response, {
+      latest: [
+        { __typename: 'Show', id: 's1', title: 'News' },
+        { __typename: 'Podcast', id: 'p1', title: 'Deep Dive' },
+      ],
+    });
+  });
+});

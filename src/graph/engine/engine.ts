@@ -18,6 +18,7 @@ import {
 import type { SubgraphExecutor } from '../../sources/types.js';
 import { completeRoot } from './complete-response.js';
 import { runPlanNode, type PlanRun, type PlanRunner } from './execute-plan.js';
+import { plannableSupergraph } from './planner-supergraph.js';
 import { TypeRelations } from './type-relations.js';
 
 /**
@@ -42,8 +43,9 @@ export interface GatewayEngineOptions {
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
 export function createGatewayEngine({ supergraphSdl, schema, executors, random = Math.random }: GatewayEngineOptions): GatewayEngine {
-  const planner = new QueryPlanner(supergraphSdl);
-  const runner: PlanRunner = { executors, relations: new TypeRelations(parse(supergraphSdl, { noLocation: true })) };
+  const supergraph = parse(supergraphSdl, { noLocation: true });
+  const planner = new QueryPlanner(plannableSupergraph(supergraph));
+  const runner: PlanRunner = { executors, relations: new TypeRelations(supergraph) };
   // Plans live as long as their document: Yoga's parse cache is bounded, so this is too.
   const plans = new WeakMap<DocumentNode, Map<string, QueryPlan | Promise<QueryPlan>>>();
   const percentages = planner.overridePercentages;
