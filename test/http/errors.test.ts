@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSubgraph, type RunningSubgraph } from '../../subgraphs/lib/serve.js';
 import { startGatehouse, TEST_ADMIN_TOKEN, type RunningGatehouse } from '../helpers/gatehouse.js';
+import { startJwtIssuer } from '../helpers/jwt-issuer.js';
 import { shop } from '../request-path/fixtures.js';
 
 const JSON_TYPE = 'application/json';
@@ -77,5 +78,29 @@ describe('error responses over HTTP', () => {
     const batch = await send('/graphql', JSON.stringify([{ query: '{ products { upc } }' }, { query: '{ products { ' }]), GRAPHQL_RESPONSE);
     expect(batch.text).not.toMatch(INTERNALS);
     expect(batch.body).toMatchObject([{ data: { products: [{ upc: 'p1' }, { upc: 'p2' }] } }, { errors: [{ extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] }]);
+  });
+
+  it('masks an unexpected failure without its cause, even with NODE_ENV=development', async () => {
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    try {
+      // A JWKS endpoint that is gone: verifying the token fails inside Gatehouse, not the caller's fault.
+      const issuer = await startJwtIssuer();
+      const token = await issuer.sign({ sub: 'someone' });
+      await issuer.close();
+      await using jwtGatehouse = await startGatehouse({ backends: [{ name: 'shop', url: subgraph.url }], env: issuer.env });
+      const answer = await fetch(`${jwtGatehouse.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': JSON_TYPE, accept: GRAPHQL_RESPONSE, authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ products { upc } }' }),
+      });
+      expect(answer.status).toBe(500);
+      const text = await answer.text();
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      expect(text).not.toMatch(INTERNALS);
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
   });
 });
