@@ -47,7 +47,7 @@ const LANGUAGE: Record<ExampleKind, string> = { admin: 'graphql', graphql: 'grap
 
 function examplesIn(markdown: string): Example[] {
   const examples: Example[] = [];
-  for (const match of markdown.matchAll(/<!-- example: (\w+) -->\n```(\w+)\n([\s\S]*?)\n```/g)) {
+  for (const match of markdown.matchAll(/^<!-- example: (\w+) -->\n```(\w+)\n([\s\S]*?)\n```/gm)) {
     const kind = match[1] as ExampleKind;
     const line = markdown.slice(0, match.index).split('\n').length;
     if (!(kind in LANGUAGE)) throw new Error(`README.md:${line}: unknown example kind "${kind}"`);
@@ -55,7 +55,7 @@ function examplesIn(markdown: string): Example[] {
     examples.push({ kind, code: match[3]!, line });
   }
   // A marker whose block doesn't follow at once would be skipped silently.
-  const markers = markdown.match(/<!-- example: /g)?.length ?? 0;
+  const markers = markdown.match(/^<!-- example: /gm)?.length ?? 0;
   if (markers !== examples.length) throw new Error(`README.md has ${markers} example markers but ${examples.length} examples right after one`);
   return examples;
 }
