@@ -125,6 +125,21 @@ export function csrfRefused(headerNames: string): GraphQLError {
   );
 }
 
+/**
+ * A request an endpoint that takes only JSON POSTs can't take: `405` with `Allow: POST` for
+ * another method (GET included), `415` for another body type. Yoga's own code, as for its own
+ * refusals of methods and bodies.
+ */
+export function jsonPostRequired(method: string): GraphQLError {
+  const wrongMethod = method !== 'POST';
+  return createGraphQLError(
+    wrongMethod
+      ? `This endpoint takes POST requests with an application/json body, not ${method}.`
+      : 'This endpoint takes only application/json request bodies.',
+    { extensions: { code: 'BAD_REQUEST', http: wrongMethod ? { status: 405, headers: { Allow: 'POST' } } : { status: 415 } } },
+  );
+}
+
 /** Admin input that fails its schema or a rule; `field` names the input path, e.g. `input.url`. */
 export function badUserInput(field: string, message: string): GraphQLError {
   return gatehouseError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });

@@ -6,6 +6,7 @@ import { badUserInput } from './errors.js';
 import { ServedGraph } from './graph/generation.js';
 import { Registry } from './graph/registry.js';
 import { StaticSupergraph } from './graph/static-supergraph.js';
+import type { GraphiQLHeaders } from './http/graphiql.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
@@ -28,10 +29,22 @@ export interface Gatehouse {
 export interface GatehouseOptions {
   /** Clock of rate limits and quotas, in ms since the epoch (tests inject one). @default Date.now */
   now?: () => number;
+  /**
+   * What GraphiQL's headers tab holds when a page is served, per endpoint. Whatever is here is
+   * written into a page anyone who reaches the endpoint can read, so it is not a setting: only
+   * code that means it passes it (the demo, its own key and token). Asked per page view, so it
+   * may name a key issued after the start.
+   * @default `{ "<GATEHOUSE_API_KEY_HEADER>": "" }` on /graphql, `{ "Authorization": "Bearer " }` on /admin/graphql
+   */
+  graphiqlHeaders?: () => { graphql?: GraphiQLHeaders; admin?: GraphiQLHeaders };
 }
 
 /** Wires config → store → graph → servers. Nothing here handles a request itself. */
-export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Logger, { now }: GatehouseOptions = {}): Promise<Gatehouse> {
+export async function createGatehouse(
+  config: Readonly<GatehouseConfig>,
+  log: Logger,
+  { now, graphiqlHeaders }: GatehouseOptions = {},
+): Promise<Gatehouse> {
   const store = await openStore(config.store);
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
@@ -74,8 +87,8 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
   const graphql = createRequestPath({
     served,
     log,
-    graphiql: config.graphiql,
-    documentCacheSize: config.documentCacheSize,
+    graphiql: { ...config.graphiql, headers: () => graphiqlHeaders?.().graphql },
+    documentCache: config.documentCache,
     store,
     auth: config.auth,
     limits: config.limits,
@@ -84,7 +97,7 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
   });
   const admin = createAdminServer({
     token,
-    graphiql: config.graphiql.enabled,
+    graphiql: config.graphiql.enabled && { headers: () => graphiqlHeaders?.().admin },
     log,
     registry,
     store,

@@ -3,20 +3,51 @@ import { readFileSync } from 'node:fs';
 import { unauthenticated } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ServerContext } from '../http/context.js';
+import { createGraphiQLPage, type GraphiQLHeaders } from '../http/graphiql.js';
 import { maskUnexpectedErrors } from '../http/mask-error.js';
+import { useErrorResponses } from '../http/plugins/use-error-responses.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
 import { bearerToken, type AdminTokenCheck } from './auth.js';
 import type { AdminContext, AdminDependencies } from './context.js';
 import { resolvers } from './resolvers/index.js';
+import { useJsonRequests } from './use-json-requests.js';
 
 const typeDefs = readFileSync(new URL('../../schema/admin.graphql', import.meta.url), 'utf8');
+
+/** What the admin GraphiQL's editor starts with: a first look at the registry and the plans. */
+const ADMIN_DEFAULT_QUERY = /* GraphQL */ `# Gatehouse admin API. Every operation needs the admin token
+# in the Headers tab below: { "Authorization": "Bearer <admin token>" }.
+# Docs (the book icon on the left) describe every query and mutation.
+query Overview {
+  schema {
+    version
+    backends
+    composedAt
+  }
+  backends {
+    name
+    kind
+    url
+  }
+  plans {
+    name
+    maxCost
+    maxDepth
+    introspectionAllowed
+  }
+}
+`;
 
 export interface AdminServerOptions extends AdminDependencies {
   token: AdminTokenCheck;
   log: Logger;
-  graphiql: boolean;
+  /**
+   * GraphiQL on GET with `Accept: text/html`, or `false`. `headers` is the headers tab's first
+   * content, asked per page view; undefined: `{ "Authorization": "Bearer " }`, for the admin to complete.
+   */
+  graphiql: false | { headers?: () => GraphiQLHeaders | undefined };
 }
 
 export type AdminServer = YogaServerInstance<ServerContext, AdminDependencies>;
@@ -38,14 +69,26 @@ function useAdminToken(token: AdminTokenCheck): Plugin {
 /** `/admin/graphql`: the operators' API. */
 export function createAdminServer({ token, graphiql, log, ...dependencies }: AdminServerOptions): AdminServer {
   const schema = createSchema<AdminContext>({ typeDefs, resolvers });
+  const graphiqlPage =
+    graphiql &&
+    createGraphiQLPage({
+      title: 'Gatehouse admin',
+      storageNamespace: 'gatehouse-admin',
+      defaultQuery: ADMIN_DEFAULT_QUERY,
+      headers: () => graphiql.headers?.() ?? { Authorization: 'Bearer ' },
+    });
   return createYoga<ServerContext, AdminDependencies>({
     graphqlEndpoint: '/admin/graphql',
     schema,
     context: () => dependencies,
-    graphiql: graphiql ? { title: 'Gatehouse admin', headers: JSON.stringify({ Authorization: 'Bearer <admin token>' }) } : false,
+    graphiql: graphiqlPage ? graphiqlPage.options : false,
+    ...(graphiqlPage && { renderGraphiQL: graphiqlPage.render }),
     landingPage: false,
     logging: yogaLogger(log.child({ component: 'admin' })),
-    maskedErrors: { maskError: maskUnexpectedErrors },
-    plugins: [useAdminToken(token), useRequestId(), useVariableErrorCodes()],
+    // isDev: false whatever NODE_ENV says, or Yoga would add the cause of a masked error to it.
+    maskedErrors: { maskError: maskUnexpectedErrors, isDev: false },
+    // The body check before the token check: neither reads the body, and a form post is refused
+    // for what it is whoever sends it.
+    plugins: [useJsonRequests(), useAdminToken(token), useRequestId(), useErrorResponses(), useVariableErrorCodes()],
   });
 }

@@ -8,6 +8,12 @@ const port = z.coerce.number().int().min(0).max(65_535);
 const positiveMs = z.coerce.number().int().positive();
 
 /**
+ * Marks a setting whose value must never be shown: config errors name it without echoing the
+ * value, and the generated JSON Schema marks it `writeOnly` (JSON Schema's "never read back").
+ */
+const secret = <T extends z.ZodType>(schema: T): T => schema.meta({ writeOnly: true });
+
+/**
  * Every setting Gatehouse reads. Keys are the names operators set, either as
  * environment variables or as keys of the optional JSON config file
  * (`GATEHOUSE_CONFIG`). Defaults live here and nowhere else.
@@ -19,14 +25,15 @@ export const configSchema = z
     GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     GATEHOUSE_DATA_DIR: z.string().min(1).default('./.gatehouse'),
     /** PostgreSQL connection string; when set, the registry lives there instead of the embedded store. */
-    GATEHOUSE_DATABASE_URL: z.string().url().optional(),
+    GATEHOUSE_DATABASE_URL: secret(z.string().url().optional()),
     GATEHOUSE_DATABASE_SCHEMA: z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier')
       .default('gatehouse'),
-    GATEHOUSE_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+    GATEHOUSE_ADMIN_TOKEN: secret(z.string().min(16, 'at least 16 characters').optional()),
     /** Static mode: serve this supergraph SDL (file path or http(s) URL) instead of the registry. */
-    GATEHOUSE_SUPERGRAPH: z.string().min(1).optional(),
+    // Secret: a supergraph URL may carry a token (a CDN access key, a signed URL).
+    GATEHOUSE_SUPERGRAPH: secret(z.string().min(1).optional()),
     GATEHOUSE_SUPERGRAPH_POLL_MS: positiveMs.default(10_000),
     GATEHOUSE_ALLOW_PRIVATE_BACKENDS: booleanString.default(false),
     GATEHOUSE_BACKEND_TIMEOUT_MS: positiveMs.max(600_000).default(10_000),
@@ -37,6 +44,8 @@ export const configSchema = z
     GATEHOUSE_DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(0).default(1_000),
     /** Schema versions the registry keeps; older ones are deleted as new ones are made. */
     GATEHOUSE_SCHEMA_VERSIONS_KEPT: z.coerce.number().int().min(1).max(100_000).default(100),
+    /** Estimated memory the parse cache may hold, in bytes: text plus ~512 bytes a token (64 MiB). */
+    GATEHOUSE_DOCUMENT_CACHE_BYTES: z.coerce.number().int().min(0).default(67_108_864),
     GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveMs.default(15_000),
     GATEHOUSE_GRAPHIQL: booleanString.default(true),
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: z.string().optional(),
@@ -56,7 +65,7 @@ export const configSchema = z
     GATEHOUSE_ANONYMOUS_PLAN: z.string().min(1).optional(),
     GATEHOUSE_JWT_JWKS_URL: z.string().url().optional(),
     /** PEM public key (RS256/ES256/EdDSA) when there is no JWKS endpoint. */
-    GATEHOUSE_JWT_PUBLIC_KEY: z.string().min(1).optional(),
+    GATEHOUSE_JWT_PUBLIC_KEY: secret(z.string().min(1).optional()),
     GATEHOUSE_JWT_ISSUER: z.string().min(1).optional(),
     GATEHOUSE_JWT_AUDIENCE: z.string().min(1).optional(),
     GATEHOUSE_JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(30),
@@ -71,8 +80,12 @@ export const configSchema = z
     /** List size assumed when a list field has no slicing argument or @listSize. */
     GATEHOUSE_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(10_000).default(10),
     GATEHOUSE_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(2_000_000),
+    /** Bytes of one document's text, checked before it is parsed (256 KiB). */
+    GATEHOUSE_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1_024).default(262_144),
     GATEHOUSE_MAX_TOKENS: z.coerce.number().int().min(10).default(15_000),
     GATEHOUSE_MAX_DEPTH: z.coerce.number().int().min(1).default(32),
+    /** Depth of a `__schema`/`__type` selection (GraphiQL's introspection query is 15 deep). */
+    GATEHOUSE_MAX_INTROSPECTION_DEPTH: z.coerce.number().int().min(1).default(20),
     GATEHOUSE_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
     GATEHOUSE_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(50),
     GATEHOUSE_MAX_FIELDS_PER_SELECTION: z.coerce.number().int().min(1).default(200),
@@ -113,7 +126,7 @@ export interface GatehouseConfig {
   maxBackendResponseBytes: number;
   /** Cap on an OpenAPI document, inline or fetched, in bytes (`GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES`). */
   maxOpenApiDocumentBytes: number;
-  documentCacheSize: number;
+  documentCache: { maxEntries: number; maxBytes: number };
   schemaVersionsKept: number;
   shutdownTimeoutMs: number;
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
@@ -149,8 +162,10 @@ export interface LimitsConfig {
   exposeCost: boolean;
   defaultListSize: number;
   maxBodyBytes: number;
+  maxDocumentBytes: number;
   maxTokens: number;
   maxDepth: number;
+  maxIntrospectionDepth: number;
   maxAliases: number;
   maxDirectives: number;
   maxFieldsPerSelection: number;
@@ -174,7 +189,7 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
     backendTimeoutMs: raw.GATEHOUSE_BACKEND_TIMEOUT_MS,
     maxBackendResponseBytes: raw.GATEHOUSE_MAX_BACKEND_RESPONSE_BYTES,
     maxOpenApiDocumentBytes: raw.GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES,
-    documentCacheSize: raw.GATEHOUSE_DOCUMENT_CACHE_SIZE,
+    documentCache: { maxEntries: raw.GATEHOUSE_DOCUMENT_CACHE_SIZE, maxBytes: raw.GATEHOUSE_DOCUMENT_CACHE_BYTES },
     schemaVersionsKept: raw.GATEHOUSE_SCHEMA_VERSIONS_KEPT,
     shutdownTimeoutMs: raw.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
     graphiql: { enabled: raw.GATEHOUSE_GRAPHIQL, defaultQuery: raw.GATEHOUSE_GRAPHIQL_DEFAULT_QUERY },
@@ -201,8 +216,10 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
       exposeCost: raw.GATEHOUSE_EXPOSE_COST,
       defaultListSize: raw.GATEHOUSE_DEFAULT_LIST_SIZE,
       maxBodyBytes: raw.GATEHOUSE_MAX_BODY_BYTES,
+      maxDocumentBytes: raw.GATEHOUSE_MAX_DOCUMENT_BYTES,
       maxTokens: raw.GATEHOUSE_MAX_TOKENS,
       maxDepth: raw.GATEHOUSE_MAX_DEPTH,
+      maxIntrospectionDepth: raw.GATEHOUSE_MAX_INTROSPECTION_DEPTH,
       maxAliases: raw.GATEHOUSE_MAX_ALIASES,
       maxDirectives: raw.GATEHOUSE_MAX_DIRECTIVES,
       maxFieldsPerSelection: raw.GATEHOUSE_MAX_FIELDS_PER_SELECTION,

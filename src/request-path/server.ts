@@ -1,12 +1,14 @@
-import { createLRUCache, createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { DocumentNode } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { AuthConfig, LimitsConfig } from '../config/schema.js';
 import { schemaUnavailable } from '../errors.js';
 import type { ServedGraph } from '../graph/generation.js';
 import type { Logger } from '../log.js';
+import { createGraphiQLPage, type GraphiQLHeaders } from '../http/graphiql.js';
 import { maskUnexpectedErrors } from '../http/mask-error.js';
 import type { ServerContext } from '../http/context.js';
+import { useErrorResponses } from '../http/plugins/use-error-responses.js';
 import { DEFAULT_COST_DIRECTIVE_NAMES } from './cost/cost-directives.js';
+import { createParseCaches, type DocumentCacheOptions } from './document-cache.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDocumentLimits } from './plugins/use-document-limits.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
@@ -25,9 +27,14 @@ import { yogaLogger } from '../http/yoga-logger.js';
 export interface RequestPathOptions {
   served: ServedGraph;
   log: Logger;
-  graphiql: { enabled: boolean; defaultQuery: string | undefined };
-  /** Parsed documents kept; validation results are cached per (schema, document). @default 1000 */
-  documentCacheSize: number;
+  graphiql: {
+    enabled: boolean;
+    defaultQuery: string | undefined;
+    /** The headers tab's first content, asked per page view; undefined: the API key header, empty. */
+    headers?: () => GraphiQLHeaders | undefined;
+  };
+  /** Bounds of the parse cache (documents and parse errors by text); validation is cached per (schema, document). */
+  documentCache: DocumentCacheOptions;
   /** Keys, consumers and plans, read by authentication (behind its own short cache). */
   store: ConsumerLookupStore;
   auth: AuthConfig;
@@ -45,7 +52,7 @@ export function createRequestPath({
   served,
   log,
   graphiql,
-  documentCacheSize,
+  documentCache,
   store,
   auth,
   limits,
@@ -57,27 +64,30 @@ export function createRequestPath({
   if (!auth.apiManagement) {
     log.warn('API management is off: no authentication, plans, cost or rate limits; @authenticated fields are served to anyone');
   }
+
+  const graphiqlPage =
+    graphiql.enabled &&
+    createGraphiQLPage({
+      title: 'Gatehouse',
+      storageNamespace: 'gatehouse',
+      defaultQuery: graphiql.defaultQuery,
+      // Empty by default, so users see where their key goes (an empty header counts as absent).
+      headers: () => graphiql.headers?.() ?? (auth.apiManagement ? { [auth.apiKeyHeader]: '' } : {}),
+    });
+  const { documentCache: parsedDocuments, errorCache } = createParseCaches(documentCache);
   return createYoga<ServerContext, object>({
     graphqlEndpoint: '/graphql',
     // Resolved once per request: a request keeps its generation even if a swap happens mid-flight.
     schema: () => served.current?.schema ?? Promise.reject(schemaUnavailable()),
-    graphiql: graphiql.enabled
-      ? // The key header is prefilled empty so users see where their key goes (an empty header counts as absent).
-        {
-          title: 'Gatehouse',
-          defaultQuery: graphiql.defaultQuery,
-          headers: auth.apiManagement ? JSON.stringify({ [auth.apiKeyHeader]: '' }, null, 2) : undefined,
-        }
-      : false,
+    graphiql: graphiqlPage ? graphiqlPage.options : false,
+    ...(graphiqlPage && { renderGraphiQL: graphiqlPage.render }),
     landingPage: false,
     logging: yogaLogger(log),
-    // Parse once per query text; validation results hang off the schema, so they die with its generation.
-    parserAndValidationCache: {
-      documentCache: createLRUCache<DocumentNode>({ max: documentCacheSize }),
-      errorCache: createLRUCache<object>({ max: documentCacheSize }),
-      validationCache: true,
-    },
-    maskedErrors: { maskError: maskUnexpectedErrors },
+    // Parse once per query text, within a budget of entries and bytes; validation results hang off
+    // the schema, so they die with its generation.
+    parserAndValidationCache: { documentCache: parsedDocuments, errorCache, validationCache: true },
+    // isDev: false whatever NODE_ENV says, or Yoga would add the cause of a masked error to it.
+    maskedErrors: { maskError: maskUnexpectedErrors, isDev: false },
     // Yoga's batch limit stays as a backstop; useRequestLimits refuses first, with QUERY_TOO_COMPLEX.
     // Its body limit would wrap every body in a second counting stream: useRequestLimits does that
     // job alone (declared lengths up front, chunked bodies as they stream).
@@ -87,6 +97,9 @@ export function createRequestPath({
     extraParamNames: ['documentId'],
     plugins: [
       useRequestId(),
+      // Takes internals out of every error and keeps our codes' statuses for both media types; it
+      // only rewrites results on their way out, so its place in the list is free.
+      useErrorResponses(),
       // Authentication first. It runs in onRequestParse, before the body is read or parsed, so a
       // request without valid credentials costs no parsing and no limit budget; every later plugin
       // (cost, rate limits, field authorization) relies on `context.consumer` being set.

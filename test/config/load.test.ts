@@ -25,6 +25,8 @@ describe('loadConfig', () => {
       allowPrivateBackends: false,
       backendTimeoutMs: 10_000,
       auth: { apiManagement: true },
+      documentCache: { maxEntries: 1_000, maxBytes: 67_108_864 },
+      limits: expect.objectContaining({ maxBodyBytes: 2_000_000, maxDocumentBytes: 262_144, maxDepth: 32, maxIntrospectionDepth: 20 }),
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -43,6 +45,40 @@ describe('loadConfig', () => {
     const issues = issuesOf(env);
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatch(pattern);
+  });
+
+  it('names a bad secret setting without echoing its value', () => {
+    const cases: Array<[NodeJS.ProcessEnv, string, RegExp]> = [
+      [{ GATEHOUSE_ADMIN_TOKEN: 'hunter2-secret' }, 'hunter2-secret', /^GATEHOUSE_ADMIN_TOKEN: at least 16 characters \(value not shown: secret\)$/],
+      [{ GATEHOUSE_DATABASE_URL: '//admin:s3cr3t-pw@db/prod' }, 's3cr3t-pw', /^GATEHOUSE_DATABASE_URL: .*\(value not shown: secret\)$/],
+      [
+        { GATEHOUSE_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----MIIBIj', GATEHOUSE_JWT_JWKS_URL: 'https://issuer.test/jwks' },
+        'MIIBIj',
+        /^GATEHOUSE_JWT_PUBLIC_KEY: set either .*\(value not shown: secret\)$/,
+      ],
+    ];
+    for (const [env, secret, pattern] of cases) {
+      const issues = issuesOf(env);
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatch(pattern);
+      expect(issues.join('\n')).not.toContain(secret);
+    }
+    // Other settings still show what they got, so the mistake is visible.
+    expect(issuesOf({ GATEHOUSE_MAX_DEPTH: 'deep' })[0]).toMatch(/^GATEHOUSE_MAX_DEPTH: .*\(got "deep"\)$/);
+  });
+
+  it('accepts and ignores `$schema` in the file, and refuses keys that are no setting', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-config-'));
+    try {
+      const path = join(dir, 'gatehouse.config.json');
+      await writeFile(path, JSON.stringify({ $schema: './schema/gatehouse.config.schema.json', GATEHOUSE_MAX_DEPTH: 20 }));
+      expect(loadConfig({ GATEHOUSE_CONFIG: path }).limits.maxDepth).toBe(20);
+
+      await writeFile(path, JSON.stringify({ GATEHOUSE_MAX_DEPHT: 20, PORT: 4100 }));
+      expect(issuesOf({ GATEHOUSE_CONFIG: path })).toEqual([`GATEHOUSE_CONFIG: ${path} has "GATEHOUSE_MAX_DEPHT", which is not a setting`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads an optional JSON config file; the environment wins', async () => {

@@ -73,4 +73,13 @@ describe('start-up', () => {
   it('exits 1 naming the bad setting', async () => {
     await expect(startGatehouseProcess({ PORT: 'abc' })).rejects.toThrow(/PORT: .*got "abc"/);
   });
+
+  it('names a bad secret without printing it', async () => {
+    const failure = await startGatehouseProcess({ GATEHOUSE_ADMIN_TOKEN: 'pw-1234567' }).then(
+      () => new Error('expected the start to fail'),
+      (error: unknown) => error as Error,
+    );
+    expect(failure.message).toMatch(/GATEHOUSE_ADMIN_TOKEN: at least 16 characters \(value not shown: secret\)/);
+    expect(failure.message).not.toContain('pw-1234567');
+  });
 });

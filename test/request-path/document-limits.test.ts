@@ -171,6 +171,46 @@ describe('hard limits on requests and documents', () => {
     expect(subgraph.requestCount).toBe(before);
   });
 
+  it('refuses a document over maxDocumentBytes before parsing it, however few its tokens', async () => {
+    // 1 MB of comments: two tokens, well under the 2 MB body limit.
+    const comments = `# ${'x'.repeat(1_000_000)}\n{ expensive }`;
+    const body = await expectRefused(post(comments), 400, { code: 'QUERY_TOO_COMPLEX', limit: 'documentBytes', documentBytes: comments.length, max: 262_144 });
+    expect(body.errors).toHaveLength(1);
+    // Counted in UTF-8: 100,000 three-byte characters are 300,000 bytes.
+    await expectRefused(post(`# ${'€'.repeat(100_000)}\n{ expensive }`), 400, { code: 'QUERY_TOO_COMPLEX', limit: 'documentBytes', documentBytes: 300_016 });
+    const atTheLimit = `# ${'x'.repeat(262_144 - 16)}\n{ expensive }`;
+    expect(Buffer.byteLength(atTheLimit)).toBe(262_144);
+    expect((await gatehouse.query(atTheLimit)).body).toEqual({ data: { expensive: 1 } });
+  });
+
+  it("lets GraphiQL's introspection query through a plan's maxDepth 12, and refuses deeper ofType chains", async () => {
+    const shallow = await consumerWithPlan(gatehouse, 'explorer', { maxDepth: 12, introspectionAllowed: true });
+    // What GraphiQL sends: 15 levels, nine of them `ofType`.
+    const graphiqlQuery = getIntrospectionQuery({ descriptions: true, schemaDescription: true, inputValueDeprecation: true, directiveIsRepeatable: true, specifiedByUrl: true });
+    const loaded = await gatehouse.query<{ __schema: { types: unknown[] } }>(graphiqlQuery, undefined, shallow);
+    expect(loaded.status).toBe(200);
+    expect(loaded.body.errors).toBeUndefined();
+    expect(loaded.body.data?.__schema.types.length).toBeGreaterThan(10);
+    // The operation's own selections still count against the plan.
+    expect((await gatehouse.query(nested(13), undefined, shallow)).body.errors?.[0]?.extensions).toMatchObject({ limit: 'depth', depth: 13, max: 12 });
+    // Beside introspection, a data selection is measured as before.
+    const mixed = await gatehouse.query(`{ __schema { queryType { name } } ${nested(13).slice(1)}`, undefined, shallow);
+    expect(mixed.body.errors?.[0]?.extensions).toMatchObject({ limit: 'depth', depth: 13, max: 12 });
+
+    // An ofType chain far beyond any tool's: its own limit, before validation.
+    const chain = (levels: number) => `{ __type(name: "Product") { ${'ofType { '.repeat(levels)}name${' }'.repeat(levels)} } }`;
+    expect((await gatehouse.query(chain(18), undefined, shallow)).status).toBe(200);
+    await expectRefused(() => postRaw(gatehouse, { query: chain(40) }, shallow), 400, {
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'introspectionDepth',
+      introspectionDepth: 42,
+      max: 20,
+    });
+    // Spread through fragments, as GraphiQL's own query is: counted the same.
+    const viaFragment = `{ __schema { types { ...Deep } } } fragment Deep on __Type { ${'ofType { '.repeat(30)}name${' }'.repeat(30)} }`;
+    await expectRefused(() => postRaw(gatehouse, { query: viaFragment }), 400, { code: 'QUERY_TOO_COMPLEX', limit: 'introspectionDepth', introspectionDepth: 33 });
+  });
+
   it('admits the standard introspection query under the default limits', async () => {
     const result = await gatehouse.query<{ __schema: { queryType: { name: string } } }>(getIntrospectionQuery());
     expect(result.status).toBe(200);

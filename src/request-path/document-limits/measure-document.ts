@@ -2,8 +2,17 @@ import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSet
 
 /** Shape of a document, fragments expanded at every spread, largest operation per measure. */
 export interface DocumentMeasures {
-  /** Deepest field nesting: `{ a { b } }` is 2. */
+  /**
+   * Deepest field nesting: `{ a { b } }` is 2. An introspection field (`__schema`, `__type`)
+   * counts as one level here; what is below it is measured by `introspectionDepth`.
+   */
   depth: number;
+  /**
+   * Deepest nesting of an introspection selection, from the root: `{ __type(name: "A") { ofType { name } } }`
+   * is 3. Tools ask for type references nine `ofType`s deep (GraphiQL's query is 15 levels), far
+   * deeper than any operation on the data needs, so the two get limits of their own.
+   */
+  introspectionDepth: number;
   /** Aliased fields. */
   aliases: number;
   /** Directive applications (`@skip`, `@include`, `@defer`…). */
@@ -18,7 +27,9 @@ interface SetMeasures extends DocumentMeasures {
   fields: number;
 }
 
-const EMPTY: SetMeasures = { depth: 0, aliases: 0, directives: 0, fieldsPerSelection: 0, fields: 0 };
+const EMPTY: SetMeasures = { depth: 0, introspectionDepth: 0, aliases: 0, directives: 0, fieldsPerSelection: 0, fields: 0 };
+
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
 const measured = new WeakMap<DocumentNode, DocumentMeasures>();
 
@@ -63,7 +74,13 @@ export function measureDocument(document: DocumentNode): DocumentMeasures {
       if (selection.kind === Kind.FIELD) {
         const sub = selection.selectionSet ? selectionSet(selection.selectionSet) : EMPTY;
         total.fields += 1;
-        total.depth = Math.max(total.depth, 1 + sub.depth);
+        if (INTROSPECTION_FIELDS.has(selection.name.value)) {
+          total.depth = Math.max(total.depth, 1);
+          total.introspectionDepth = Math.max(total.introspectionDepth, 1 + Math.max(sub.depth, sub.introspectionDepth));
+        } else {
+          total.depth = Math.max(total.depth, 1 + sub.depth);
+          if (sub.introspectionDepth) total.introspectionDepth = Math.max(total.introspectionDepth, 1 + sub.introspectionDepth);
+        }
         total.aliases += (selection.alias ? 1 : 0) + sub.aliases;
         total.directives += sub.directives;
         total.fieldsPerSelection = Math.max(total.fieldsPerSelection, sub.fieldsPerSelection);
@@ -76,6 +93,7 @@ export function measureDocument(document: DocumentNode): DocumentMeasures {
       // A fragment's fields join this selection set: depth stays, widths add up.
       total.fields += inner.fields;
       total.depth = Math.max(total.depth, inner.depth);
+      total.introspectionDepth = Math.max(total.introspectionDepth, inner.introspectionDepth);
       total.aliases += inner.aliases;
       total.directives += inner.directives;
       total.fieldsPerSelection = Math.max(total.fieldsPerSelection, inner.fieldsPerSelection);
@@ -84,13 +102,14 @@ export function measureDocument(document: DocumentNode): DocumentMeasures {
     return total;
   }
 
-  measures = { depth: 0, aliases: 0, directives: 0, fieldsPerSelection: 0 };
+  measures = { depth: 0, introspectionDepth: 0, aliases: 0, directives: 0, fieldsPerSelection: 0 };
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     const operation = selectionSet(definition.selectionSet);
     const operationDirectives =
       (definition.directives?.length ?? 0) + (definition.variableDefinitions ?? []).reduce((n, v) => n + (v.directives?.length ?? 0), 0);
     measures.depth = Math.max(measures.depth, operation.depth);
+    measures.introspectionDepth = Math.max(measures.introspectionDepth, operation.introspectionDepth);
     measures.aliases = Math.max(measures.aliases, operation.aliases);
     measures.directives = Math.max(measures.directives, operation.directives + operationDirectives);
     measures.fieldsPerSelection = Math.max(measures.fieldsPerSelection, operation.fieldsPerSelection);

@@ -5,10 +5,23 @@ import type { GatehouseContext } from '../context.js';
 import { measureDocument, type DocumentMeasures } from '../document-limits/measure-document.js';
 
 export interface DocumentLimitsOptions {
+  /**
+   * Bytes of one document's text (UTF-8), checked before it is parsed or looked up in the parse
+   * cache: a document of comments costs nothing to execute but memory to parse and cache.
+   * @default 262144
+   */
+  maxDocumentBytes?: number;
   /** Lexical tokens in one document (Apollo Router's parser default). @default 15000 */
   maxTokens?: number;
-  /** Deepest field nesting; a plan's `maxDepth` can only lower it. @default 32 */
+  /** Deepest field nesting, introspection selections counted as one level; a plan's `maxDepth` can only lower it. @default 32 */
   maxDepth?: number;
+  /**
+   * Deepest nesting of a `__schema`/`__type` selection. GraphiQL's and graphql-js's introspection
+   * query is 15 deep; this leaves room for tools asking a few more `ofType`s. The plan's
+   * `maxDepth` does not apply to it, and `introspectionAllowed` decides whether it runs at all.
+   * @default 20
+   */
+  maxIntrospectionDepth?: number;
   /** Aliased fields in one operation, fragments expanded. @default 30 */
   maxAliases?: number;
   /** Directive applications in one operation, fragments expanded. @default 50 */
@@ -19,21 +32,25 @@ export interface DocumentLimitsOptions {
 
 /**
  * Limits on the document itself, all `QUERY_TOO_COMPLEX` (400) with `limit`
- * and `max`. The token limit stops the parser itself; the shape limits are
+ * and `max`. The size of the text is checked before anything else looks at it
+ * (the parse cache included); the token limit stops the parser itself; the shape limits are
  * checked right after parsing, before validation, so a bomb costs one linear
  * walk (memoised per document) and a refused text is remembered by the parser's
  * error cache. Only the plan's `maxDepth` needs the consumer, so it is checked
  * again before execution.
  */
 export function useDocumentLimits({
+  maxDocumentBytes = 262_144,
   maxTokens = 15_000,
   maxDepth = 32,
+  maxIntrospectionDepth = 20,
   maxAliases = 30,
   maxDirectives = 50,
   maxFieldsPerSelection = 200,
 }: DocumentLimitsOptions = {}): Plugin<GatehouseContext> {
   const limits: Array<[keyof DocumentMeasures, number]> = [
     ['depth', maxDepth],
+    ['introspectionDepth', maxIntrospectionDepth],
     ['aliases', maxAliases],
     ['directives', maxDirectives],
     ['fieldsPerSelection', maxFieldsPerSelection],
@@ -55,6 +72,13 @@ export function useDocumentLimits({
   }
 
   return {
+    onParams({ params }) {
+      const { query } = params;
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: short texts need no counting.
+      if (!query || query.length * 3 <= maxDocumentBytes) return;
+      const bytes = Buffer.byteLength(query);
+      if (bytes > maxDocumentBytes) throw queryTooComplex('documentBytes', bytes, maxDocumentBytes);
+    },
     onParse({ setParseFn }) {
       setParseFn(parseWithinTokens);
       return ({ result, replaceParseResult }) => {
