@@ -4,6 +4,7 @@ import { Kind, parse, type DocumentNode, type GraphQLError, type OperationDefini
 import { backendUnavailable } from '../../errors.js';
 import type { SubgraphExecutor, SubgraphRequest } from '../../sources/types.js';
 import { applyRewrites, entitiesAt, mergeInto, representationKey, representationOf, type EntityAt, type ResponseObject, type ResponsePath } from './entities.js';
+import { subgraphFetches, type SubgraphFetchEvent } from './instrumentation.js';
 import type { TypeRelations } from './type-relations.js';
 
 /** One run of a query plan: the response data assembled so far and the errors met. */
@@ -169,7 +170,13 @@ async function send(fetch: FetchNode | BatchFetchNode, variables: Record<string,
     variables,
     context: run.context,
   };
-  return executor(request);
+  if (!subgraphFetches.hasSubscribers) return executor(request);
+  const event: SubgraphFetchEvent = { subgraph: fetch.serviceName, operationType: request.operationType, context: run.context };
+  return subgraphFetches.tracePromise(async () => {
+    const result = await executor(request);
+    event.errorCodes = result.errors?.map((error) => String(error.extensions?.code ?? 'SUBGRAPH_ERROR'));
+    return result;
+  }, event);
 }
 
 const documents = new WeakMap<object, DocumentNode>();
