@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { maskUnexpectedErrors } from '../http/mask-error.js';
 import type { ServerContext } from '../http/context.js';
 import { DEFAULT_COST_DIRECTIVE_NAMES } from './cost/cost-directives.js';
+import type { Budget } from './limits/budget.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDocumentLimits } from './plugins/use-document-limits.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
@@ -34,6 +35,8 @@ export interface RequestPathOptions {
   limits: LimitsConfig;
   /** The registered trusted document with this `sha256:<hex>` hash (behind an LRU). */
   getTrustedDocument: (hash: string) => Promise<string | undefined>;
+  /** Rate limits and quotas (in memory, or shared on Redis). @default an `InMemoryBudget` */
+  budget?: Budget;
   /** Clock of rate limits and quotas, in ms since the epoch. @default Date.now */
   now?: () => number;
 }
@@ -50,6 +53,7 @@ export function createRequestPath({
   auth,
   limits,
   getTrustedDocument,
+  budget,
   now,
 }: RequestPathOptions): RequestPathServer {
   return createYoga<ServerContext, object>({
@@ -107,7 +111,7 @@ export function createRequestPath({
         },
       }),
       // After the cost: it spends the admitted cost, and a refused operation has spent nothing.
-      useRateLimit({ now }),
+      useRateLimit({ budget, now }),
       useVariableErrorCodes(),
       // Last: it replaces graphql-js execution with the generation's engine, for whatever document
       // the plugins above left (field authorization may have redacted it).
