@@ -41,8 +41,9 @@ export interface InMemoryBudgetOptions {
 
 /**
  * Budgets in this process's memory: the single-instance default, and the local fallback of the
- * Redis budget. Quota first, then the rate, with the quota refunded when the rate refuses; there
- * is no await in between that another request could slip into, since both counters answer at once.
+ * Redis budget. Quota first, then the rate, with the quota refunded when the rate refuses (as
+ * before the two were one call): another operation may run between the steps, and at worst sees
+ * the quota the refund is about to give back. The Redis script has no such gap.
  */
 export class InMemoryBudget implements Budget {
   readonly #rate: InMemoryRateLimiter;
