@@ -13,6 +13,7 @@ const layers = [
   { target: './src/consumers', from: ['./src/store', './src/graph', './src/sources', './src/request-path', './src/admin', './src/http'], message: 'domain types import no layer' },
   { target: './src/sources', from: ['./src/graph', './src/store', './src/admin', './src/request-path', './src/http', './src/consumers'], message: 'sources never import the registry, store or servers' },
   { target: './src/store', from: ['./src/graph', './src/admin', './src/request-path', './src/http', './src/net'], message: 'the store imports nothing above it' },
+  { target: './src/cluster', from: ['./src/graph', './src/admin', './src/request-path', './src/http'], message: 'cluster/ connects instances (Redis, change feeds) and knows no server or graph' },
   { target: './src/graph', from: ['./src/admin', './src/request-path', './src/http'], message: 'the graph knows no server' },
   { target: './src/http', from: ['./src/admin', './src/request-path', './src/store', './src/sources'], message: 'http/ is shared by both servers and knows neither' },
   { target: './src/request-path', from: ['./src/admin', './src/store', './src/sources', './src/net'], message: 'the request path reaches state only through graph/ and its interfaces' },

@@ -10,6 +10,7 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   RATE_LIMITED: 'RATE_LIMITED',
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  RATE_LIMIT_UNAVAILABLE: 'RATE_LIMIT_UNAVAILABLE',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
@@ -87,6 +88,16 @@ export function rateLimited(details: RateLimitDetails): GraphQLError {
 /** The consumer's daily or monthly quota is used up. */
 export function quotaExceeded(period: 'day' | 'month', details: RateLimitDetails): GraphQLError {
   return tooManyRequests(ErrorCode.QUOTA_EXCEEDED, `The ${period}ly quota of your plan is used up.`, details);
+}
+
+/**
+ * The shared budget (Redis) can't be reached and `GATEHOUSE_REDIS_FAILURE=closed` says not to
+ * serve limited requests without it. The message names no address: the log has the cause.
+ */
+export function rateLimitUnavailable(): GraphQLError {
+  return gatehouseError(ErrorCode.RATE_LIMIT_UNAVAILABLE, 'Rate limits cannot be checked right now; retry shortly.', {
+    http: { status: 503, headers: { 'Retry-After': '1' } },
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import { createHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
 import { createGuardedAgent } from './net/guarded-agent.js';
+import { openBudget } from './request-path/limits/open-budget.js';
 import { createRequestPath } from './request-path/server.js';
 import { openStore } from './store/index.js';
 
@@ -84,6 +85,8 @@ export async function createGatehouse(
     throw error;
   }
 
+  // With Redis, every instance spends one shared budget; tests that inject a clock decide on it.
+  const limitBudget = await openBudget(config.redis, log, { callerClock: now !== undefined });
   const graphql = createRequestPath({
     served,
     log,
@@ -93,6 +96,7 @@ export async function createGatehouse(
     auth: config.auth,
     limits: config.limits,
     getTrustedDocument: async (hash) => (await store.getTrustedDocument(hash))?.document,
+    budget: limitBudget.budget,
     now,
   });
   const admin = createAdminServer({
@@ -111,7 +115,7 @@ export async function createGatehouse(
       }
     },
   });
-  const http = createHttpServer({ graphql, admin, served, log });
+  const http = createHttpServer({ graphql, admin, served, log, clientAddress: config.clientAddress });
 
   let closing: Promise<void> | undefined;
   async function shutDown(): Promise<void> {
@@ -125,7 +129,7 @@ export async function createGatehouse(
     }
     http.server.closeAllConnections();
     await stopped;
-    await Promise.all([store.close(), dispatcher.close()]);
+    await Promise.all([store.close(), dispatcher.close(), limitBudget.close()]);
     log.info('stopped');
   }
 

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const booleanString = z
@@ -6,6 +7,59 @@ const booleanString = z
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveMs = z.coerce.number().int().positive();
+
+const redisNode = z.object({ host: z.string().min(1), port: port.default(6379) });
+
+/** Options Gatehouse sets itself: they decide how fast a failing Redis is noticed, so they have their own settings. */
+export const RESERVED_REDIS_OPTIONS = [
+  'commandTimeout',
+  'connectTimeout',
+  'enableOfflineQueue',
+  'maxRetriesPerRequest',
+  'keyPrefix',
+  'lazyConnect',
+] as const;
+
+/**
+ * ioredis options as a JSON object, passed through: `sentinels` with the master's `name`, or
+ * `cluster` (more seed nodes; the URL's node is one), TLS, `sentinelPassword`, `redisOptions`...
+ */
+const redisOptions = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  },
+  z.looseObject(
+    {
+      sentinels: z.array(redisNode).min(1).optional(),
+      name: z.string().min(1).optional(),
+      cluster: z.array(redisNode).optional(),
+    },
+    { error: 'a JSON object of ioredis options' },
+  ),
+);
+
+/** `10.0.0.0/8,127.0.0.1`: CIDRs or single addresses, normalised to CIDRs. */
+const cidrList = z.union([z.string(), z.array(z.string())]).transform((value, ctx) => {
+  const items = (Array.isArray(value) ? value : value.split(',')).map((item) => item.trim()).filter(Boolean);
+  const cidrs: string[] = [];
+  for (const item of items) {
+    if (ipaddr.isValidCIDR(item)) {
+      const [address, bits] = ipaddr.parseCIDR(item);
+      cidrs.push(`${address.toString()}/${bits}`);
+    } else if (ipaddr.isValid(item)) {
+      const address = ipaddr.parse(item);
+      cidrs.push(`${address.toString()}/${address.kind() === 'ipv4' ? 32 : 128}`);
+    } else {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not an IP address or CIDR (e.g. 10.0.0.0/8)` });
+    }
+  }
+  return cidrs;
+});
 
 /**
  * Marks a setting whose value must never be shown: config errors name it without echoing the
@@ -91,8 +145,52 @@ export const configSchema = z
     GATEHOUSE_MAX_FIELDS_PER_SELECTION: z.coerce.number().int().min(1).default(200),
     GATEHOUSE_MAX_BATCH_OPERATIONS: z.coerce.number().int().min(1).default(10),
     GATEHOUSE_MAX_GET_QUERY_BYTES: z.coerce.number().int().min(256).default(8_192),
+
+    // Several instances: shared budgets on Redis, client addresses behind a load balancer
+    /** Redis holding the rate-limit and quota budgets every instance shares; unset: per instance, in memory. */
+    GATEHOUSE_REDIS_URL: secret(
+      z
+        .string()
+        .url()
+        .refine((url) => /^rediss?:\/\//.test(url), 'a redis:// or rediss:// URL')
+        .optional(),
+    ),
+    // May carry Sentinel or Cluster passwords.
+    GATEHOUSE_REDIS_OPTIONS: secret(redisOptions.optional()),
+    /** Prefix of every key Gatehouse writes, so instances of several gateways can share one Redis. */
+    GATEHOUSE_REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - (at most 64)')
+      .default('gatehouse:'),
+    /** Redis unreachable: `open` counts in this instance's memory, `closed` refuses limited requests. */
+    GATEHOUSE_REDIS_FAILURE: z.enum(['open', 'closed']).default('open'),
+    GATEHOUSE_REDIS_COMMAND_TIMEOUT_MS: positiveMs.max(10_000).default(250),
+    GATEHOUSE_REDIS_CONNECT_TIMEOUT_MS: positiveMs.max(60_000).default(2_000),
+    /** Peers whose forwarding header is believed (CIDRs); empty: the client address is the socket's. */
+    GATEHOUSE_TRUSTED_PROXIES: cidrList.default([]),
+    /** Which header the trusted proxies write. */
+    GATEHOUSE_CLIENT_ADDRESS_HEADER: z.enum(['x-forwarded-for', 'forwarded']).default('x-forwarded-for'),
   })
   .superRefine((config, ctx) => {
+    const options = config.GATEHOUSE_REDIS_OPTIONS;
+    if (options && !config.GATEHOUSE_REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['GATEHOUSE_REDIS_OPTIONS'], message: 'needs GATEHOUSE_REDIS_URL' });
+    }
+    if (options?.sentinels && options.cluster) {
+      ctx.addIssue({ code: 'custom', path: ['GATEHOUSE_REDIS_OPTIONS'], message: 'set either `sentinels` or `cluster`, not both' });
+    }
+    if (options?.sentinels && !options.name) {
+      ctx.addIssue({ code: 'custom', path: ['GATEHOUSE_REDIS_OPTIONS'], message: '`sentinels` needs the master group `name`' });
+    }
+    for (const key of RESERVED_REDIS_OPTIONS) {
+      if (options && key in options) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['GATEHOUSE_REDIS_OPTIONS'],
+          message: `\`${key}\` is set by Gatehouse (see GATEHOUSE_REDIS_COMMAND_TIMEOUT_MS, GATEHOUSE_REDIS_CONNECT_TIMEOUT_MS, GATEHOUSE_REDIS_PREFIX)`,
+        });
+      }
+    }
     if (config.GATEHOUSE_JWT_JWKS_URL && config.GATEHOUSE_JWT_PUBLIC_KEY) {
       ctx.addIssue({
         code: 'custom',
@@ -132,6 +230,26 @@ export interface GatehouseConfig {
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
   auth: AuthConfig;
   limits: LimitsConfig;
+  /** Undefined: budgets are counted in this process's memory. */
+  redis: RedisConfig | undefined;
+  clientAddress: ClientAddressConfig;
+}
+
+export interface RedisConfig {
+  url: string;
+  /** Passed through to ioredis (`sentinels`/`name`, `cluster` seed nodes, `tls`…). */
+  options: Readonly<Record<string, unknown>>;
+  keyPrefix: string;
+  /** What happens to limited requests while Redis is unreachable. */
+  failure: 'open' | 'closed';
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+export interface ClientAddressConfig {
+  /** CIDRs of the proxies whose forwarding header is believed. */
+  trustedProxies: readonly string[];
+  header: 'x-forwarded-for' | 'forwarded';
 }
 
 export interface AuthConfig {
@@ -226,5 +344,16 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
       maxBatchOperations: raw.GATEHOUSE_MAX_BATCH_OPERATIONS,
       maxGetQueryBytes: raw.GATEHOUSE_MAX_GET_QUERY_BYTES,
     },
+    redis: raw.GATEHOUSE_REDIS_URL
+      ? {
+          url: raw.GATEHOUSE_REDIS_URL,
+          options: raw.GATEHOUSE_REDIS_OPTIONS ?? {},
+          keyPrefix: raw.GATEHOUSE_REDIS_PREFIX,
+          failure: raw.GATEHOUSE_REDIS_FAILURE,
+          commandTimeoutMs: raw.GATEHOUSE_REDIS_COMMAND_TIMEOUT_MS,
+          connectTimeoutMs: raw.GATEHOUSE_REDIS_CONNECT_TIMEOUT_MS,
+        }
+      : undefined,
+    clientAddress: { trustedProxies: raw.GATEHOUSE_TRUSTED_PROXIES, header: raw.GATEHOUSE_CLIENT_ADDRESS_HEADER },
   };
 }

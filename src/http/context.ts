@@ -9,7 +9,10 @@ export interface ServerContext {
   /** Set when the request arrives: every log line of the request carries it. */
   requestId: string;
   log: Logger;
-  /** Peer address of the connection (no forwarding header is trusted): the budget key of anonymous callers. */
+  /**
+   * The caller's address, normalised: the connection's peer, or what trusted proxies say it is
+   * (`GATEHOUSE_TRUSTED_PROXIES`, see `client-address.ts`). The budget key of anonymous callers.
+   */
   clientAddress?: string;
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { routeNotFound } from '../errors.js';
 import type { ServedGraph } from '../graph/generation.js';
 import type { Logger } from '../log.js';
+import { createClientAddressResolver, type ClientAddressOptions } from './client-address.js';
 import type { ServerContext } from './context.js';
 import { requestIdFrom } from './request-id.js';
 import { sendGraphQLError, sendJson } from './responses.js';
@@ -13,6 +14,8 @@ export interface HttpRoutes {
   admin: YogaHandler;
   served: ServedGraph;
   log: Logger;
+  /** Trusted proxies and their forwarding header: where the client address comes from. @default the peer's */
+  clientAddress?: ClientAddressOptions;
 }
 
 export interface GatehouseHttpServer {
@@ -24,7 +27,8 @@ export interface GatehouseHttpServer {
 }
 
 /** One HTTP server: routes by path, and gives every request an id and a child logger. */
-export function createHttpServer({ graphql, admin, served, log }: HttpRoutes): GatehouseHttpServer {
+export function createHttpServer({ graphql, admin, served, log, clientAddress }: HttpRoutes): GatehouseHttpServer {
+  const clientAddressOf = createClientAddressResolver(clientAddress);
   let inFlight = 0;
   let waiters: Array<() => void> = [];
 
@@ -49,7 +53,7 @@ export function createHttpServer({ graphql, admin, served, log }: HttpRoutes): G
       }
     }
     const requestId = requestIdFrom(req.headers);
-    const context: ServerContext = { requestId, log: log.child({ requestId }), clientAddress: req.socket.remoteAddress };
+    const context: ServerContext = { requestId, log: log.child({ requestId }), clientAddress: clientAddressOf(req.socket.remoteAddress, req.headers) };
     if (path === '/graphql') return void graphql(req, res, context);
     if (path === '/admin/graphql') return void admin(req, res, context);
     sendGraphQLError(res, routeNotFound());

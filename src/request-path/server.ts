@@ -9,6 +9,7 @@ import type { ServerContext } from '../http/context.js';
 import { useErrorResponses } from '../http/plugins/use-error-responses.js';
 import { DEFAULT_COST_DIRECTIVE_NAMES } from './cost/cost-directives.js';
 import { createParseCaches, type DocumentCacheOptions } from './document-cache.js';
+import type { Budget } from './limits/budget.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDocumentLimits } from './plugins/use-document-limits.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
@@ -41,6 +42,8 @@ export interface RequestPathOptions {
   limits: LimitsConfig;
   /** The registered trusted document with this `sha256:<hex>` hash (behind an LRU). */
   getTrustedDocument: (hash: string) => Promise<string | undefined>;
+  /** Rate limits and quotas (in memory, or shared on Redis). @default an `InMemoryBudget` */
+  budget?: Budget;
   /** Clock of rate limits and quotas, in ms since the epoch. @default Date.now */
   now?: () => number;
 }
@@ -57,6 +60,7 @@ export function createRequestPath({
   auth,
   limits,
   getTrustedDocument,
+  budget,
   now,
 }: RequestPathOptions): RequestPathServer {
   // Every plugin left out here reads `context.consumer`; without authentication there is none.
@@ -132,7 +136,7 @@ export function createRequestPath({
           },
         }),
         // After the cost: it spends the admitted cost, and a refused operation has spent nothing.
-        useRateLimit({ now }),
+        useRateLimit({ budget, now }),
       ]),
       useVariableErrorCodes(),
       // Last: it replaces graphql-js execution with the generation's engine, for whatever document

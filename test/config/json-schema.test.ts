@@ -30,6 +30,8 @@ describe('the settings file and its JSON Schema', () => {
       'GATEHOUSE_ADMIN_TOKEN',
       'GATEHOUSE_DATABASE_URL',
       'GATEHOUSE_JWT_PUBLIC_KEY',
+      'GATEHOUSE_REDIS_OPTIONS',
+      'GATEHOUSE_REDIS_URL',
       'GATEHOUSE_SUPERGRAPH',
     ]);
     // Defaults as Gatehouse applies them, booleans included.

@@ -108,4 +108,48 @@ describe('loadConfig', () => {
       schema: 'gatehouse',
     });
   });
+
+  it('shares budgets on Redis only when GATEHOUSE_REDIS_URL is set, with bounded timeouts and the open policy by default', () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+    expect(loadConfig({ GATEHOUSE_REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      options: {},
+      keyPrefix: 'gatehouse:',
+      failure: 'open',
+      commandTimeoutMs: 250,
+      connectTimeoutMs: 2_000,
+    });
+    const sentinel = loadConfig({
+      GATEHOUSE_REDIS_URL: 'redis://:secret@ignored:6379/2',
+      GATEHOUSE_REDIS_OPTIONS: '{"sentinels":[{"host":"s1","port":26379},{"host":"s2"}],"name":"primary","sentinelPassword":"x"}',
+      GATEHOUSE_REDIS_FAILURE: 'closed',
+    }).redis;
+    expect(sentinel).toMatchObject({
+      failure: 'closed',
+      options: { sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 6379 }], name: 'primary', sentinelPassword: 'x' },
+    });
+  });
+
+  it.each([
+    [{ GATEHOUSE_REDIS_URL: 'http://127.0.0.1:6379' }, /^GATEHOUSE_REDIS_URL: a redis:\/\/ or rediss:\/\/ URL/],
+    [{ GATEHOUSE_REDIS_OPTIONS: '{}' }, /^GATEHOUSE_REDIS_OPTIONS: needs GATEHOUSE_REDIS_URL/],
+    [{ GATEHOUSE_REDIS_URL: 'redis://r', GATEHOUSE_REDIS_OPTIONS: 'not json' }, /^GATEHOUSE_REDIS_OPTIONS: a JSON object of ioredis options/],
+    [{ GATEHOUSE_REDIS_URL: 'redis://r', GATEHOUSE_REDIS_OPTIONS: '{"sentinels":[{"host":"s"}]}' }, /^GATEHOUSE_REDIS_OPTIONS: `sentinels` needs the master group `name`/],
+    [{ GATEHOUSE_REDIS_URL: 'redis://r', GATEHOUSE_REDIS_OPTIONS: '{"commandTimeout":5000}' }, /^GATEHOUSE_REDIS_OPTIONS: `commandTimeout` is set by Gatehouse/],
+    [{ GATEHOUSE_REDIS_URL: 'redis://r', GATEHOUSE_REDIS_FAILURE: 'maybe' }, /^GATEHOUSE_REDIS_FAILURE: /],
+    [{ GATEHOUSE_REDIS_PREFIX: 'a{b}' }, /^GATEHOUSE_REDIS_PREFIX: /],
+    [{ GATEHOUSE_TRUSTED_PROXIES: '10.0.0.0/8, lb.internal' }, /^GATEHOUSE_TRUSTED_PROXIES: "lb.internal" is not an IP address or CIDR/],
+  ])('names the bad Redis or proxy setting: %j', (env, pattern) => {
+    const issues = issuesOf(env);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(pattern);
+  });
+
+  it('normalises trusted proxies to CIDRs', () => {
+    expect(loadConfig({}).clientAddress).toEqual({ trustedProxies: [], header: 'x-forwarded-for' });
+    expect(loadConfig({ GATEHOUSE_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8', GATEHOUSE_CLIENT_ADDRESS_HEADER: 'forwarded' }).clientAddress).toEqual({
+      trustedProxies: ['10.0.0.0/8', '127.0.0.1/32', '::1/128', 'fd00::/8'],
+      header: 'forwarded',
+    });
+  });
 });

@@ -120,7 +120,7 @@ export interface PlanSettings {
  * Creates a plan and a consumer on it through the admin API and issues a key;
  * returns the headers that authenticate as that consumer.
  */
-export async function consumerWithPlan(gatehouse: RunningGatehouse, name: string, plan: PlanSettings): Promise<Record<string, string>> {
+export async function consumerWithPlan(gatehouse: Pick<RunningGatehouse, 'admin'>, name: string, plan: PlanSettings): Promise<Record<string, string>> {
   const steps: Array<[string, Record<string, unknown>]> = [
     ['mutation($input: CreatePlanInput!) { createPlan(input: $input) { name } }', { input: { name: `${name}-plan`, ...plan } }],
     ['mutation($input: CreateConsumerInput!) { createConsumer(input: $input) { name } }', { input: { name, plan: `${name}-plan` } }],

@@ -3,6 +3,7 @@ import { InMemoryQuotaCounter, quotaPeriodAt } from '../../src/request-path/limi
 import { InMemoryRateLimiter } from '../../src/request-path/limits/rate-limiter.js';
 import { serveSubgraph, type RunningSubgraph } from '../../subgraphs/lib/serve.js';
 import { startGatehouse, type GraphQLResponse, type RunningGatehouse } from '../helpers/gatehouse.js';
+import { freshKeyspace, sharedRedisUrl, type RedisKeyspace } from '../helpers/own-redis.js';
 import { consumerWithPlan, shop } from './fixtures.js';
 
 const T0 = Date.UTC(2030, 0, 15, 12, 0, 0);
@@ -99,9 +100,17 @@ describe('quota counters (in memory)', () => {
   });
 });
 
-describe('rate limits and quotas on the request path', () => {
+// The same requests against each budget: this instance's memory, and Redis (with the injected clock).
+const strategies = [
+  { name: 'in memory', redis: false },
+  { name: 'Redis', redis: true },
+];
+
+describe.each(strategies)('rate limits and quotas on the request path ($name)', ({ redis }) => {
   let subgraph: RunningSubgraph;
   let gatehouse: RunningGatehouse;
+  let keyspace: RedisKeyspace | undefined;
+  let env: Record<string, string> = {};
   let clock = T0;
   let fast: Record<string, string>;
   let other: Record<string, string>;
@@ -113,14 +122,19 @@ describe('rate limits and quotas on the request path', () => {
   });
 
   beforeAll(async () => {
+    if (redis) {
+      keyspace = await freshKeyspace();
+      env = { GATEHOUSE_REDIS_URL: sharedRedisUrl, GATEHOUSE_REDIS_PREFIX: keyspace.prefix };
+    }
     subgraph = await serveSubgraph(shop);
-    gatehouse = await startGatehouse({ backends: [{ name: 'shop', url: subgraph.url }], now: () => clock });
+    gatehouse = await startGatehouse({ backends: [{ name: 'shop', url: subgraph.url }], env, now: () => clock });
     fast = await consumerWithPlan(gatehouse, 'fast', { rateLimitPoints: 100, rateLimitWindowSeconds: 1 });
     other = await consumerWithPlan(gatehouse, 'other', { rateLimitPoints: 100, rateLimitWindowSeconds: 1 });
   });
   afterAll(async () => {
     await gatehouse?.close();
     await subgraph?.close();
+    await keyspace?.[Symbol.asyncDispose]();
   });
 
   it('answers 429 RATE_LIMITED with Retry-After past 100 points per second, and recovers after it', async () => {
@@ -139,6 +153,8 @@ describe('rate limits and quotas on the request path', () => {
     expect(refused.body.errors?.[0]?.message).not.toMatch(/consumer:|anonymous:/);
     // Refused operations never reach the backend (and spend nothing, see below).
     expect(subgraph.requestCount - before).toBe(4);
+    // With Redis the budget lives there, under this suite's prefix.
+    if (keyspace) expect(await keyspace.keys()).toContainEqual(expect.stringMatching(/rate:\{consumer:/));
 
     // Another consumer has its own budget.
     expect((await gatehouse.query('{ expensive }', undefined, other)).status).toBe(200);
@@ -197,7 +213,7 @@ describe('rate limits and quotas on the request path', () => {
   it('gives anonymous callers a budget per address on the anonymous plan', async () => {
     await using anonymous = await startGatehouse({
       backends: [{ name: 'shop', url: subgraph.url }],
-      env: { GATEHOUSE_ANONYMOUS_PLAN: 'anonymous-limited' },
+      env: { ...env, GATEHOUSE_ANONYMOUS_PLAN: 'anonymous-limited' },
       now: () => T0,
     });
     const created = await anonymous.admin('mutation($input: CreatePlanInput!) { createPlan(input: $input) { name } }', {

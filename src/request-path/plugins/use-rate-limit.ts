@@ -1,17 +1,15 @@
 import type { ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { quotaExceeded, rateLimited } from '../../errors.js';
+import { quotaExceeded, rateLimited, rateLimitUnavailable } from '../../errors.js';
 import type { PlanRecord } from '../../consumers/types.js';
 import type { ConsumerIdentity, GatehouseContext } from '../context.js';
 import { operationCost } from '../cost/request-cost.js';
-import { InMemoryQuotaCounter, type QuotaCounter } from '../limits/quota-counter.js';
-import { InMemoryRateLimiter, type RateLimitDecision, type RateLimiter } from '../limits/rate-limiter.js';
+import { InMemoryBudget, type Budget } from '../limits/budget.js';
+import type { RateLimitDecision } from '../limits/rate-limiter.js';
 
 export interface RateLimitOptions {
-  /** Cost-point budgets per consumer. @default an `InMemoryRateLimiter` */
-  limiter?: RateLimiter;
-  /** Daily / monthly quota counters per consumer. @default an `InMemoryQuotaCounter` */
-  quotas?: QuotaCounter;
+  /** Rate limits and quotas per consumer, spent together. @default an `InMemoryBudget` (per instance) */
+  budget?: Budget;
   /** Clock in ms since the epoch (tests inject one). @default Date.now */
   now?: () => number;
 }
@@ -19,18 +17,16 @@ export interface RateLimitOptions {
 /**
  * Spends the consumer's plan budgets on each operation: the quota of its
  * period (cost points and requests, UTC day or month) and the rate limit
- * (cost points per window, GCRA). An operation spends its static cost, and at
- * least 1 point, so free operations are still counted. Nothing is spent by a
- * refused operation: over the quota → 429 `QUOTA_EXCEEDED`; over the rate →
- * 429 `RATE_LIMITED` (the quota spent is refunded), both with `Retry-After`.
- * Every /graphql response of a rate-limited consumer carries `RateLimit-Limit`,
- * `RateLimit-Remaining` and `RateLimit-Reset` (draft-ietf-httpapi-ratelimit-headers).
+ * (cost points per window, GCRA), in one `spend` of the budget. An operation
+ * spends its static cost, and at least 1 point, so free operations are still
+ * counted. Nothing is spent by a refused operation: over the quota → 429
+ * `QUOTA_EXCEEDED`; over the rate → 429 `RATE_LIMITED`, both with `Retry-After`;
+ * a shared budget that can't be reached under the `closed` policy → 503
+ * `RATE_LIMIT_UNAVAILABLE`. Every /graphql response of a rate-limited consumer
+ * carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
+ * (draft-ietf-httpapi-ratelimit-headers) when the budget is known.
  */
-export function useRateLimit({
-  limiter = new InMemoryRateLimiter(),
-  quotas = new InMemoryQuotaCounter(),
-  now = Date.now,
-}: RateLimitOptions = {}): Plugin<GatehouseContext> {
+export function useRateLimit({ budget = new InMemoryBudget(), now = Date.now }: RateLimitOptions = {}): Plugin<GatehouseContext> {
   // The last rate decision of each HTTP request (a batch holds several operations), for its headers.
   const decisions = new WeakMap<Request, { limit: number; decision: RateLimitDecision }>();
 
@@ -39,31 +35,33 @@ export function useRateLimit({
     const { consumer } = context;
     if (!consumer) return;
     const { plan } = consumer;
-    const points = Math.max(1, operationCost(context) ?? 1);
-    const usage = { costPoints: points, requests: 1 };
-    const key = limiterKey(consumer, context);
-    const at = now();
-
     const hasQuota = plan.quotaCostPoints !== null || plan.quotaRequests !== null;
-    if (hasQuota) {
-      const quota = await quotas.consume(key, usage, { period: plan.quotaPeriod, costPoints: plan.quotaCostPoints, requests: plan.quotaRequests }, at);
-      if (!quota.allowed) {
-        const limit = quota.exceeded === 'requests' ? plan.quotaRequests! : plan.quotaCostPoints!;
+    if (!hasQuota && !hasRateLimit(plan)) return;
+    const at = now();
+    const decision = await budget.spend({
+      key: limiterKey(consumer, context),
+      points: Math.max(1, operationCost(context) ?? 1),
+      rate: hasRateLimit(plan) ? rateOf(plan) : undefined,
+      quota: hasQuota ? { period: plan.quotaPeriod, costPoints: plan.quotaCostPoints, requests: plan.quotaRequests } : undefined,
+      now: at,
+    });
+    if (decision.rate && context.request) decisions.set(context.request, { limit: plan.rateLimitPoints!, decision: decision.rate });
+    if (decision.allowed) return;
+    switch (decision.refusedBy) {
+      case 'quota': {
+        const { quota } = decision;
         throw quotaExceeded(plan.quotaPeriod === 'DAY' ? 'day' : 'month', {
-          limit,
+          limit: quota.exceeded === 'requests' ? plan.quotaRequests! : plan.quotaCostPoints!,
           resetAt: quota.resetAt,
           retryAfterSeconds: Math.max(1, Math.ceil((quota.resetAt.getTime() - at) / 1_000)),
         });
       }
-    }
-
-    if (!hasRateLimit(plan)) return;
-    const limit = plan.rateLimitPoints;
-    const decision = await limiter.consume(key, points, rateOf(plan), at);
-    if (context.request) decisions.set(context.request, { limit, decision });
-    if (!decision.allowed) {
-      if (hasQuota) await quotas.refund(key, usage, plan.quotaPeriod, at);
-      throw rateLimited({ limit, resetAt: new Date(at + decision.retryAfterSeconds * 1_000), retryAfterSeconds: decision.retryAfterSeconds });
+      case 'rate': {
+        const { retryAfterSeconds } = decision.rate;
+        throw rateLimited({ limit: plan.rateLimitPoints!, resetAt: new Date(at + retryAfterSeconds * 1_000), retryAfterSeconds });
+      }
+      case 'unavailable':
+        throw rateLimitUnavailable();
     }
   }
 
@@ -71,10 +69,9 @@ export function useRateLimit({
   async function currentBudget(consumer: ConsumerIdentity, context: Partial<GatehouseContext>) {
     const { plan } = consumer;
     if (!hasRateLimit(plan)) return undefined;
-    const decision = await limiter.consume(limiterKey(consumer, context), 0, rateOf(plan), now());
-    return { limit: plan.rateLimitPoints, decision };
+    const decision = await budget.peek(limiterKey(consumer, context), rateOf(plan), now());
+    return decision && { limit: plan.rateLimitPoints, decision };
   }
-
   return {
     onExecute: ({ args }) => spend(args),
     onSubscribe: ({ args }) => spend(args),
