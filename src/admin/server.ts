@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { unauthenticated } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ServerContext } from '../http/context.js';
-import { maskUnexpectedErrors } from '../http/mask-error.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
 import { bearerToken, type AdminTokenCheck } from './auth.js';
 import type { AdminContext, AdminDependencies } from './context.js';
 import { resolvers } from './resolvers/index.js';
+import { maskAdminErrors } from './store-errors.js';
 
 const typeDefs = readFileSync(new URL('../../schema/admin.graphql', import.meta.url), 'utf8');
 
@@ -45,7 +45,7 @@ export function createAdminServer({ token, graphiql, log, ...dependencies }: Adm
     graphiql: graphiql ? { title: 'Gatehouse admin', headers: JSON.stringify({ Authorization: 'Bearer <admin token>' }) } : false,
     landingPage: false,
     logging: yogaLogger(log.child({ component: 'admin' })),
-    maskedErrors: { maskError: maskUnexpectedErrors },
+    maskedErrors: { maskError: maskAdminErrors },
     plugins: [useAdminToken(token), useRequestId(), useVariableErrorCodes()],
   });
 }
