@@ -15,8 +15,9 @@ const layers = [
   { target: './src/store', from: ['./src/graph', './src/admin', './src/request-path', './src/http', './src/net'], message: 'the store imports nothing above it' },
   { target: './src/graph', from: ['./src/admin', './src/request-path', './src/http'], message: 'the graph knows no server' },
   { target: './src/http', from: ['./src/admin', './src/request-path', './src/store', './src/sources'], message: 'http/ is shared by both servers and knows neither' },
-  { target: './src/request-path', from: ['./src/admin', './src/store', './src/sources', './src/net'], message: 'the request path reaches state only through graph/ and its interfaces' },
+  { target: './src/request-path', from: ['./src/admin', './src/store', './src/cluster', './src/sources', './src/net'], message: 'the request path reaches state only through graph/ and its interfaces' },
   { target: './src/admin', from: ['./src/request-path'], message: 'the admin API never imports the public path' },
+  { target: './src/cluster', from: ['./src/graph', './src/admin', './src/request-path', './src/http'], message: 'the change feed carries hints between instances and knows none of their users' },
   { target: './subgraphs', from: './src', message: 'example backends are independent of Gatehouse' },
 ];
 
