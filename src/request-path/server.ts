@@ -15,6 +15,7 @@ import { useRateLimit } from './plugins/use-rate-limit.js';
 import { useRequestLimits } from './plugins/use-request-limits.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import type { ConsumerLookupStore } from './plugins/consumer-auth/consumer-resolver.js';
+import type { ConsumerChanges } from './consumer-changes.js';
 import { useConsumerAuth } from './plugins/use-consumer-auth.js';
 import { useFieldAuthorization } from './plugins/use-field-authorization.js';
 import { useGenerationEngine } from './plugins/use-generation-engine.js';
@@ -36,6 +37,8 @@ export interface RequestPathOptions {
   getTrustedDocument: (hash: string) => Promise<string | undefined>;
   /** Clock of rate limits and quotas, in ms since the epoch. @default Date.now */
   now?: () => number;
+  /** Changes to consumers, plans, keys and trusted documents made on any instance (drop cached lookups). @default none */
+  consumerChanges?: ConsumerChanges;
 }
 
 export type RequestPathServer = YogaServerInstance<ServerContext, object>;
@@ -51,6 +54,7 @@ export function createRequestPath({
   limits,
   getTrustedDocument,
   now,
+  consumerChanges,
 }: RequestPathOptions): RequestPathServer {
   return createYoga<ServerContext, object>({
     graphqlEndpoint: '/graphql',
@@ -79,7 +83,7 @@ export function createRequestPath({
       // Authentication first. It runs in onRequestParse, before the body is read or parsed, so a
       // request without valid credentials costs no parsing and no limit budget; every later plugin
       // (cost, rate limits, field authorization) relies on `context.consumer` being set.
-      useConsumerAuth({ store, ...auth, now }),
+      useConsumerAuth({ store, ...auth, now, changes: consumerChanges }),
       // Refuses what a browser could send cross-site without a CORS preflight, before the body is read.
       useCsrfPrevention(),
       // Body size, GET query length and batch size need no consumer and no document: checked in
@@ -87,7 +91,7 @@ export function createRequestPath({
       useRequestLimits(limits),
       // onParams: after authentication (the plan says whether only trusted documents are allowed)
       // and before parsing, so an untrusted text is never parsed; an id is swapped for its text here.
-      useTrustedDocuments({ getDocument: getTrustedDocument }),
+      useTrustedDocuments({ getDocument: getTrustedDocument, changes: consumerChanges }),
       // Tokens while parsing; depth, aliases, directives and width right after parsing, before
       // validation (its overlapping-fields check is quadratic in aliases); the plan's depth at onExecute.
       useDocumentLimits(limits),
