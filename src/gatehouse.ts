@@ -2,10 +2,13 @@ import type { AddressInfo } from 'node:net';
 import type { GatehouseConfig } from './config/schema.js';
 import { createAdminServer } from './admin/server.js';
 import { setUpAdminToken } from './admin/auth.js';
+import { subscribeConsumerChanges } from './cluster/consumer-changes.js';
+import { openChangeFeed } from './cluster/open-change-feed.js';
 import { badUserInput } from './errors.js';
 import { ServedGraph } from './graph/generation.js';
 import { Registry } from './graph/registry.js';
 import { StaticSupergraph } from './graph/static-supergraph.js';
+import { RegistrySync } from './graph/sync.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
@@ -23,6 +26,8 @@ export interface Gatehouse {
   readonly served: ServedGraph;
   /** Static mode: look for a new supergraph now instead of at the next poll. */
   pollSupergraph?: () => Promise<void>;
+  /** Registry on PostgreSQL: catch up with the store now instead of at the next version poll. */
+  syncRegistry?: () => Promise<void>;
 }
 
 export interface GatehouseOptions {
@@ -36,8 +41,11 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
   const token = await setUpAdminToken(config.adminToken, store);
+  // Instances sharing a PostgreSQL schema tell each other about writes; an embedded store has one instance.
+  const feed = await openChangeFeed(config.store, log);
 
   let registry: Registry | undefined;
+  let registrySync: RegistrySync | undefined;
   let staticSupergraph: StaticSupergraph | undefined;
   try {
     if (config.supergraph) {
@@ -63,10 +71,16 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
         },
         log,
         schemaVersionsKept: config.schemaVersionsKept,
+        feed,
       });
       await registry.start();
+      if (config.store.engine === 'postgres') {
+        registrySync = new RegistrySync({ registry, served, feed, pollMs: config.registryPollMs, log });
+        registrySync.start();
+      }
     }
   } catch (error) {
+    await feed.close();
     await store.close();
     throw error;
   }
@@ -81,6 +95,7 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
     limits: config.limits,
     getTrustedDocument: async (hash) => (await store.getTrustedDocument(hash))?.document,
     now,
+    consumerChanges: { subscribe: (listener) => subscribeConsumerChanges(feed, listener) },
   });
   const admin = createAdminServer({
     token,
@@ -89,6 +104,7 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
     registry,
     store,
     served,
+    changes: feed,
     async validateBackendUrl(url, field = 'input.url') {
       try {
         await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
@@ -104,6 +120,7 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
   async function shutDown(): Promise<void> {
     log.info({ inFlight: http.inFlight }, 'shutting down');
     staticSupergraph?.stop();
+    await registrySync?.stop();
     const stopped = new Promise<void>((resolve) => http.server.close(() => resolve()));
     http.server.closeIdleConnections();
     const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, 'timeout').unref());
@@ -112,6 +129,7 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
     }
     http.server.closeAllConnections();
     await stopped;
+    await feed.close();
     await Promise.all([store.close(), dispatcher.close()]);
     log.info('stopped');
   }
@@ -120,6 +138,7 @@ export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Lo
     served,
     generatedAdminToken: token.generatedToken,
     pollSupergraph: staticSupergraph && (() => staticSupergraph.poll()),
+    syncRegistry: registrySync && (() => registrySync.sync()),
     listen() {
       return new Promise((resolve, reject) => {
         http.server.once('error', reject);

@@ -37,6 +37,8 @@ export const configSchema = z
     GATEHOUSE_DOCUMENT_CACHE_SIZE: z.coerce.number().int().min(0).default(1_000),
     /** Schema versions the registry keeps; older ones are deleted as new ones are made. */
     GATEHOUSE_SCHEMA_VERSIONS_KEPT: z.coerce.number().int().min(1).max(100_000).default(100),
+    /** Registry on PostgreSQL: how often each instance compares the stored version with its own (a missed notification's bound). */
+    GATEHOUSE_REGISTRY_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
     GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveMs.default(15_000),
     GATEHOUSE_GRAPHIQL: booleanString.default(true),
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: z.string().optional(),
@@ -109,6 +111,8 @@ export interface GatehouseConfig {
   maxOpenApiDocumentBytes: number;
   documentCacheSize: number;
   schemaVersionsKept: number;
+  /** Registry on PostgreSQL: interval of the stored-version check, in ms (`GATEHOUSE_REGISTRY_POLL_MS`). */
+  registryPollMs: number;
   shutdownTimeoutMs: number;
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
   auth: AuthConfig;
@@ -164,6 +168,7 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
     maxOpenApiDocumentBytes: raw.GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES,
     documentCacheSize: raw.GATEHOUSE_DOCUMENT_CACHE_SIZE,
     schemaVersionsKept: raw.GATEHOUSE_SCHEMA_VERSIONS_KEPT,
+    registryPollMs: raw.GATEHOUSE_REGISTRY_POLL_MS,
     shutdownTimeoutMs: raw.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
     graphiql: { enabled: raw.GATEHOUSE_GRAPHIQL, defaultQuery: raw.GATEHOUSE_GRAPHIQL_DEFAULT_QUERY },
     auth: {
