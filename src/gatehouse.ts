@@ -37,7 +37,7 @@ export interface GatehouseOptions {
 
 /** Wires config → store → graph → servers. Nothing here handles a request itself. */
 export async function createGatehouse(config: Readonly<GatehouseConfig>, log: Logger, { now }: GatehouseOptions = {}): Promise<Gatehouse> {
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, { log: log.child({ component: 'store' }) });
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
   const token = await setUpAdminToken(config.adminToken, store);
