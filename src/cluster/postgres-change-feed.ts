@@ -129,7 +129,9 @@ export class PostgresChangeFeed implements ChangeFeed {
       // Releases the socket if the connect half-succeeded; its own failure says nothing new.
       client.end().catch(() => {});
       this.#missed = true;
-      this.#log.warn({ err: error, attempt: this.#failedAttempts + 1 }, 'change feed could not connect; retrying');
+      // Once per outage at warn level; every further attempt at debug (they come every few seconds).
+      const level = this.#failedAttempts === 0 ? 'warn' : 'debug';
+      this.#log[level]({ err: error, attempt: this.#failedAttempts + 1 }, 'change feed could not connect; retrying');
       this.#scheduleReconnect();
       return;
     }
@@ -138,10 +140,11 @@ export class PostgresChangeFeed implements ChangeFeed {
       return;
     }
     this.#client = client;
+    const attempts = this.#failedAttempts + 1;
     this.#failedAttempts = 0;
     if (!this.#missed) return;
     this.#missed = false;
-    this.#log.info({ channel: this.#channel }, 'change feed reconnected');
+    this.#log.info({ channel: this.#channel, attempts }, 'change feed reconnected');
     for (const listener of this.#reconnectListeners) this.#call(listener);
   }
 
