@@ -9,8 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { InMemoryBudget, type Budget } from '../src/request-path/limits/budget.js';
-import { RedisBudget } from '../src/request-path/limits/redis-budget.js';
+import { InMemoryBudget, type Budget } from '../src/store/counters/budget.js';
+import { RedisBudget } from '../src/store/counters/redis-budget.js';
 
 const url = process.env.GATEHOUSE_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `gatehouse-measure:${randomBytes(4).toString('hex')}:`;

@@ -17,6 +17,7 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   COMPOSITION_FAILED: 'COMPOSITION_FAILED',
   SCHEMA_UNAVAILABLE: 'SCHEMA_UNAVAILABLE',
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
   BACKEND_TIMEOUT: 'BACKEND_TIMEOUT',
   BACKEND_BAD_RESPONSE: 'BACKEND_BAD_RESPONSE',
@@ -186,6 +187,19 @@ export function schemaUnavailable(): GraphQLError {
     ErrorCode.SCHEMA_UNAVAILABLE,
     'No schema is being served yet: register a backend or provide a supergraph.',
     { http: { status: 503 } },
+  );
+}
+
+/**
+ * An admin operation could not reach the store (PostgreSQL down or restarting): a field error, as
+ * other admin errors are. The cause goes to the log only; the message names no host, port or SQL.
+ */
+export function storeUnavailable(options?: ErrorOptions): GraphQLError {
+  return gatehouseError(
+    ErrorCode.STORE_UNAVAILABLE,
+    'The store cannot be reached right now; retry once it is back.',
+    {},
+    options,
   );
 }
 

@@ -2,16 +2,19 @@ import type { AddressInfo } from 'node:net';
 import type { GatehouseConfig } from './config/schema.js';
 import { createAdminServer } from './admin/server.js';
 import { setUpAdminToken } from './admin/auth.js';
+import { subscribeConsumerChanges } from './cluster/consumer-changes.js';
+import { openChangeFeed } from './cluster/open-change-feed.js';
 import { badUserInput } from './errors.js';
 import { ServedGraph } from './graph/generation.js';
 import { Registry } from './graph/registry.js';
 import { StaticSupergraph } from './graph/static-supergraph.js';
 import type { GraphiQLHeaders } from './http/graphiql.js';
+import { RegistrySync } from './graph/sync.js';
 import { createHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
 import { createGuardedAgent } from './net/guarded-agent.js';
-import { openBudget } from './request-path/limits/open-budget.js';
+import { openBudget } from './store/counters/open-budget.js';
 import { createRequestPath } from './request-path/server.js';
 import { openStore } from './store/index.js';
 
@@ -25,6 +28,8 @@ export interface Gatehouse {
   readonly served: ServedGraph;
   /** Static mode: look for a new supergraph now instead of at the next poll. */
   pollSupergraph?: () => Promise<void>;
+  /** Registry on PostgreSQL: catch up with the store now instead of at the next version poll. */
+  syncRegistry?: () => Promise<void>;
 }
 
 export interface GatehouseOptions {
@@ -46,12 +51,15 @@ export async function createGatehouse(
   log: Logger,
   { now, graphiqlHeaders }: GatehouseOptions = {},
 ): Promise<Gatehouse> {
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, { log: log.child({ component: 'store' }) });
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
   const token = await setUpAdminToken(config.adminToken, store);
+  // Instances sharing a PostgreSQL schema tell each other about writes; an embedded store has one instance.
+  const feed = await openChangeFeed(config.store, log);
 
   let registry: Registry | undefined;
+  let registrySync: RegistrySync | undefined;
   let staticSupergraph: StaticSupergraph | undefined;
   try {
     if (config.supergraph) {
@@ -77,10 +85,16 @@ export async function createGatehouse(
         },
         log,
         schemaVersionsKept: config.schemaVersionsKept,
+        feed,
       });
       await registry.start();
+      if (config.store.engine === 'postgres') {
+        registrySync = new RegistrySync({ registry, served, feed, pollMs: config.registryPollMs, log });
+        registrySync.start();
+      }
     }
   } catch (error) {
+    await feed.close();
     await store.close();
     throw error;
   }
@@ -98,6 +112,7 @@ export async function createGatehouse(
     getTrustedDocument: async (hash) => (await store.getTrustedDocument(hash))?.document,
     budget: limitBudget.budget,
     now,
+    consumerChanges: { subscribe: (listener) => subscribeConsumerChanges(feed, listener) },
   });
   const admin = createAdminServer({
     token,
@@ -106,6 +121,7 @@ export async function createGatehouse(
     registry,
     store,
     served,
+    changes: feed,
     async validateBackendUrl(url, field = 'input.url') {
       try {
         await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
@@ -121,6 +137,7 @@ export async function createGatehouse(
   async function shutDown(): Promise<void> {
     log.info({ inFlight: http.inFlight }, 'shutting down');
     staticSupergraph?.stop();
+    await registrySync?.stop();
     const stopped = new Promise<void>((resolve) => http.server.close(() => resolve()));
     http.server.closeIdleConnections();
     const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, 'timeout').unref());
@@ -129,6 +146,7 @@ export async function createGatehouse(
     }
     http.server.closeAllConnections();
     await stopped;
+    await feed.close();
     await Promise.all([store.close(), dispatcher.close(), limitBudget.close()]);
     log.info('stopped');
   }
@@ -137,6 +155,7 @@ export async function createGatehouse(
     served,
     generatedAdminToken: token.generatedToken,
     pollSupergraph: staticSupergraph && (() => staticSupergraph.poll()),
+    syncRegistry: registrySync && (() => registrySync.sync()),
     listen() {
       return new Promise((resolve, reject) => {
         http.server.once('error', reject);

@@ -1,3 +1,4 @@
+import type { ChangeFeed } from '../cluster/change-feed.js';
 import type { BaseContext } from '../http/context.js';
 import type { ServedGraph } from '../graph/generation.js';
 import type { Registry } from '../graph/registry.js';
@@ -9,6 +10,8 @@ export interface AdminDependencies {
   registry: Registry | undefined;
   store: Store;
   served: ServedGraph;
+  /** Where consumer changes are announced to every instance (see `announce.ts`). */
+  changes: Pick<ChangeFeed, 'publish'>;
   /** Checks a backend URL against the address rules (syntax, DNS, private ranges); throws BAD_USER_INPUT. */
   validateBackendUrl: (url: string, field?: string) => Promise<void>;
 }

@@ -4,7 +4,6 @@ import { unauthenticated } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ServerContext } from '../http/context.js';
 import { createGraphiQLPage, type GraphiQLHeaders } from '../http/graphiql.js';
-import { maskUnexpectedErrors } from '../http/mask-error.js';
 import { useErrorResponses } from '../http/plugins/use-error-responses.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
@@ -12,6 +11,7 @@ import { yogaLogger } from '../http/yoga-logger.js';
 import { bearerToken, type AdminTokenCheck } from './auth.js';
 import type { AdminContext, AdminDependencies } from './context.js';
 import { resolvers } from './resolvers/index.js';
+import { maskAdminErrors } from './store-errors.js';
 import { useJsonRequests } from './use-json-requests.js';
 
 const typeDefs = readFileSync(new URL('../../schema/admin.graphql', import.meta.url), 'utf8');
@@ -86,7 +86,7 @@ export function createAdminServer({ token, graphiql, log, ...dependencies }: Adm
     landingPage: false,
     logging: yogaLogger(log.child({ component: 'admin' })),
     // isDev: false whatever NODE_ENV says, or Yoga would add the cause of a masked error to it.
-    maskedErrors: { maskError: maskUnexpectedErrors, isDev: false },
+    maskedErrors: { maskError: maskAdminErrors, isDev: false },
     // The body check before the token check: neither reads the body, and a form post is refused
     // for what it is whoever sends it.
     plugins: [useJsonRequests(), useAdminToken(token), useRequestId(), useErrorResponses(), useVariableErrorCodes()],

@@ -100,6 +100,8 @@ export const configSchema = z
     GATEHOUSE_SCHEMA_VERSIONS_KEPT: z.coerce.number().int().min(1).max(100_000).default(100),
     /** Estimated memory the parse cache may hold, in bytes: text plus ~512 bytes a token (64 MiB). */
     GATEHOUSE_DOCUMENT_CACHE_BYTES: z.coerce.number().int().min(0).default(67_108_864),
+    /** Registry on PostgreSQL: how often each instance compares the stored version with its own (a missed notification's bound). */
+    GATEHOUSE_REGISTRY_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
     GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveMs.default(15_000),
     GATEHOUSE_GRAPHIQL: booleanString.default(true),
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: z.string().optional(),
@@ -226,6 +228,8 @@ export interface GatehouseConfig {
   maxOpenApiDocumentBytes: number;
   documentCache: { maxEntries: number; maxBytes: number };
   schemaVersionsKept: number;
+  /** Registry on PostgreSQL: interval of the stored-version check, in ms (`GATEHOUSE_REGISTRY_POLL_MS`). */
+  registryPollMs: number;
   shutdownTimeoutMs: number;
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
   auth: AuthConfig;
@@ -309,6 +313,7 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
     maxOpenApiDocumentBytes: raw.GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES,
     documentCache: { maxEntries: raw.GATEHOUSE_DOCUMENT_CACHE_SIZE, maxBytes: raw.GATEHOUSE_DOCUMENT_CACHE_BYTES },
     schemaVersionsKept: raw.GATEHOUSE_SCHEMA_VERSIONS_KEPT,
+    registryPollMs: raw.GATEHOUSE_REGISTRY_POLL_MS,
     shutdownTimeoutMs: raw.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
     graphiql: { enabled: raw.GATEHOUSE_GRAPHIQL, defaultQuery: raw.GATEHOUSE_GRAPHIQL_DEFAULT_QUERY },
     auth: {

@@ -83,6 +83,7 @@ type SwapListener = (generation: Generation | undefined) => void;
 /** Holds the generation being served and swaps it atomically. */
 export class ServedGraph {
   #current: Generation | undefined;
+  #version = 0;
   readonly #listeners = new Set<SwapListener>();
 
   get current(): Generation | undefined {
@@ -90,11 +91,21 @@ export class ServedGraph {
   }
 
   /**
-   * Serves `next` unless a newer version is already served: concurrent writers
-   * may finish out of order, and the highest version is the truth.
+   * The highest version swapped in, including one that serves nothing (every backend removed):
+   * what an instance compares with the store's latest to know whether it is behind. 0 before any.
    */
-  swap(next: Generation | undefined): boolean {
-    if (next && this.#current && next.version <= this.#current.version) return false;
+  get version(): number {
+    return this.#version;
+  }
+
+  /**
+   * Serves `next` unless a newer version is already served: concurrent writers (and instances
+   * catching up with the store) may finish out of order, and the highest version is the truth.
+   * `version` numbers a swap to nothing (`next` undefined); it defaults to `next.version`.
+   */
+  swap(next: Generation | undefined, version = next?.version): boolean {
+    if (version !== undefined && version <= this.#version) return false;
+    if (version !== undefined) this.#version = version;
     this.#current = next;
     for (const listener of this.#listeners) listener(next);
     return true;

@@ -1,3 +1,4 @@
+import type { ChangeFeed } from '../cluster/change-feed.js';
 import type { CompositionErrorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isSameBackend, type Backend, type BackendBase, type BackendKind, type BackendRecord, type KindFields } from '../sources/backend.js';
@@ -46,6 +47,12 @@ export interface CheckResult {
   changes: SchemaChange[];
 }
 
+/** What `refresh` found: already serving the newest stored version, now serving it, or unable to build it. */
+export type RefreshOutcome =
+  | { kind: 'current'; version: number }
+  | { kind: 'refreshed'; version: number }
+  | { kind: 'failed'; version: number; errors: CompositionErrorDetail[] };
+
 export interface RegistryOptions {
   store: Store;
   served: ServedGraph;
@@ -53,6 +60,8 @@ export interface RegistryOptions {
   log: Logger;
   /** Schema versions kept in the store; older ones are deleted as new ones are made. @default 100 */
   schemaVersionsKept?: number;
+  /** Told `registry-changed` after each committed write, so other instances serve it. @default none */
+  feed?: Pick<ChangeFeed, 'publish'> | undefined;
 }
 
 /**
@@ -66,27 +75,70 @@ export class Registry {
   readonly #runtime: SourceRuntime;
   readonly #log: Logger;
   readonly #kept: number;
+  readonly #feed: Pick<ChangeFeed, 'publish'> | undefined;
   /** Backends as last prepared (parsed), reused while their stored record is unchanged. */
   #prepared = new Map<string, { stamp: string; prepared: PreparedSource }>();
+  /** The stored version that last failed to build: reported once, not at every poll. */
+  #failedVersion: number | undefined;
 
-  constructor({ store, served, runtime, log, schemaVersionsKept = 100 }: RegistryOptions) {
+  constructor({ store, served, runtime, log, schemaVersionsKept = 100, feed }: RegistryOptions) {
     this.#store = store;
     this.#served = served;
     this.#runtime = runtime;
     this.#log = log.child({ component: 'registry' });
     this.#kept = schemaVersionsKept;
+    this.#feed = feed;
   }
 
   /** Serves what the store holds, recomposed from the stored backends. */
   async start(): Promise<void> {
-    const [latest, backends] = await Promise.all([this.#store.latestSchemaVersion(), this.#store.listBackends()]);
-    if (!latest || backends.length === 0) return;
-    const built = this.#build(backends, { version: latest.version, composedAt: latest.composedAt });
-    if (!built.ok) {
-      throw new Error(`The stored backends no longer build a graph: ${built.refusal.kind === 'composition' ? built.refusal.errors.map((e) => e.message).join('; ') : built.refusal.message}`);
+    const outcome = await this.refresh();
+    if (outcome.kind === 'failed') {
+      throw new Error(`The stored backends no longer build a graph: ${outcome.errors.map((error) => error.message).join('; ')}`);
     }
-    this.#served.swap(built.value);
-    this.#log.info({ version: latest.version }, 'serving stored schema version');
+  }
+
+  /**
+   * Serves the newest stored version when this instance serves an older one (another instance
+   * wrote it, or this one just started), rebuilt from the stored backends through the same build
+   * as a write; backends whose stored record is unchanged keep their parse. Rejects when the store
+   * fails; a version that does not build leaves the served one in place.
+   */
+  async refresh(): Promise<RefreshOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const newest = await this.#store.latestSchemaVersionNumber();
+      if (newest === undefined || newest <= this.#served.version) return { kind: 'current', version: this.#served.version };
+      const backends = await this.#store.listBackends();
+      const latest = await this.#store.latestSchemaVersion();
+      if (!latest) return { kind: 'current', version: this.#served.version };
+      // Each read sees what was committed when it ran. The backends belong to version `newest`
+      // only if no write committed between the first read and the last: otherwise read again.
+      if (latest.version === newest) return this.#serveStored(latest, backends);
+      // Still racing writers: the backends are at least as new as `newest`, so serve them as that
+      // version (never claim a newer one than they are); the next poll or event catches up.
+      if (attempt === 5) return this.#serveStored({ ...latest, version: newest }, backends);
+    }
+  }
+
+  #serveStored(latest: SchemaVersionRecord, backends: BackendRecord[]): RefreshOutcome {
+    const { version, composedAt } = latest;
+    if (backends.length === 0) {
+      this.#served.swap(undefined, version);
+      this.#log.info({ version }, 'serving stored schema version: no backends');
+      return { kind: 'refreshed', version };
+    }
+    const built = this.#build(backends, { version, composedAt });
+    if (!built.ok) {
+      const errors = built.refusal.kind === 'composition' ? built.refusal.errors : [];
+      if (this.#failedVersion !== version) {
+        this.#failedVersion = version;
+        this.#log.error({ version, errors }, 'stored schema version does not build; still serving the previous one');
+      }
+      return { kind: 'failed', version, errors };
+    }
+    // False when a newer version was swapped in meanwhile (a write on this instance): that one stays.
+    if (this.#served.swap(built.value)) this.#log.info({ version }, 'serving stored schema version');
+    return { kind: 'refreshed', version };
   }
 
   async register(registration: BackendRegistration): Promise<RegistryOutcome<WriteResult>> {
@@ -196,9 +248,23 @@ export class Registry {
     });
     if (!outcome.ok || !outcome.value.changed) return outcome;
     const { generation, ...result } = outcome.value;
-    this.#served.swap(generation);
-    this.#log.info({ version: result.schema.version, backend: changed }, 'schema swapped');
+    const { version } = result.schema;
+    this.#served.swap(generation, version);
+    this.#log.info({ version, backend: changed }, 'schema swapped');
+    await this.#announce(version);
     return { ok: true, value: result };
+  }
+
+  /**
+   * Tells the other instances, after the commit. The write stands whatever happens here: an
+   * instance that misses the event catches up at its next version poll or reconnection.
+   */
+  async #announce(version: number): Promise<void> {
+    try {
+      await this.#feed?.publish({ type: 'registry-changed', version });
+    } catch (error) {
+      this.#log.warn({ err: error, version }, 'schema change not announced; other instances catch up at their next version poll');
+    }
   }
 
   /** Prepares what is not prepared yet (reusing the parse of unchanged backends) and builds the graph. */

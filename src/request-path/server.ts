@@ -9,7 +9,7 @@ import type { ServerContext } from '../http/context.js';
 import { useErrorResponses } from '../http/plugins/use-error-responses.js';
 import { DEFAULT_COST_DIRECTIVE_NAMES } from './cost/cost-directives.js';
 import { createParseCaches, type DocumentCacheOptions } from './document-cache.js';
-import type { Budget } from './limits/budget.js';
+import type { Budget } from '../store/counters/budget.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDocumentLimits } from './plugins/use-document-limits.js';
 import { useIntrospectionPolicy } from './plugins/use-introspection-policy.js';
@@ -18,6 +18,7 @@ import { useRateLimit } from './plugins/use-rate-limit.js';
 import { useRequestLimits } from './plugins/use-request-limits.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import type { ConsumerLookupStore } from './plugins/consumer-auth/consumer-resolver.js';
+import type { ConsumerChanges } from './consumer-changes.js';
 import { useConsumerAuth } from './plugins/use-consumer-auth.js';
 import { useFieldAuthorization } from './plugins/use-field-authorization.js';
 import { useGenerationEngine } from './plugins/use-generation-engine.js';
@@ -46,6 +47,8 @@ export interface RequestPathOptions {
   budget?: Budget;
   /** Clock of rate limits and quotas, in ms since the epoch. @default Date.now */
   now?: () => number;
+  /** Changes to consumers, plans, keys and trusted documents made on any instance (drop cached lookups). @default none */
+  consumerChanges?: ConsumerChanges;
 }
 
 export type RequestPathServer = YogaServerInstance<ServerContext, object>;
@@ -62,6 +65,7 @@ export function createRequestPath({
   getTrustedDocument,
   budget,
   now,
+  consumerChanges,
 }: RequestPathOptions): RequestPathServer {
   // Every plugin left out here reads `context.consumer`; without authentication there is none.
   const managed = <T>(plugins: () => T[]): T[] => (auth.apiManagement ? plugins() : []);
@@ -107,7 +111,7 @@ export function createRequestPath({
       // Authentication first. It runs in onRequestParse, before the body is read or parsed, so a
       // request without valid credentials costs no parsing and no limit budget; every later plugin
       // (cost, rate limits, field authorization) relies on `context.consumer` being set.
-      ...managed(() => [useConsumerAuth({ store, ...auth, now })]),
+      ...managed(() => [useConsumerAuth({ store, ...auth, now, changes: consumerChanges })]),
       // Refuses what a browser could send cross-site without a CORS preflight, before the body is read.
       useCsrfPrevention(),
       // Body size, GET query length and batch size need no consumer and no document: checked in
@@ -115,7 +119,7 @@ export function createRequestPath({
       useRequestLimits(limits),
       // onParams: after authentication (the plan says whether only trusted documents are allowed)
       // and before parsing, so an untrusted text is never parsed; an id is swapped for its text here.
-      ...managed(() => [useTrustedDocuments({ getDocument: getTrustedDocument })]),
+      ...managed(() => [useTrustedDocuments({ getDocument: getTrustedDocument, changes: consumerChanges })]),
       // Tokens while parsing; depth, aliases, directives and width right after parsing, before
       // validation (its overlapping-fields check is quadratic in aliases); the plan's depth at onExecute.
       useDocumentLimits(limits),

@@ -1,11 +1,11 @@
 import { openEmbeddedStore } from './embedded.js';
 import { openPostgresStore, type PostgresStoreOptions } from './postgres.js';
-import { StoreError, StoreRejection, type StoreRejectionReason } from './store-error.js';
+import { StoreError, StoreRejection, StoreUnavailableError, type StoreRejectionReason } from './store-error.js';
 import type { Store, StoreConfig } from './types.js';
 
 export type * from './types.js';
 export type { StoreLogger } from './postgres.js';
-export { StoreError, StoreRejection, type StoreRejectionReason };
+export { StoreError, StoreRejection, StoreUnavailableError, type StoreRejectionReason };
 export { consumerCursor } from './consumer-queries.js';
 
 /** Extras for `openStore`; today only the postgres engine uses any. */

@@ -4,7 +4,7 @@ import type { Database } from './database.js';
 import type { AdvisoryLockKey } from './locks.js';
 import * as consumerQueries from './consumer-queries.js';
 import * as queries from './queries.js';
-import { attempt, StoreError } from './store-error.js';
+import { attempt, StoreError, storeErrorOf } from './store-error.js';
 import type {
   ApiKeyInput,
   ConsumerInput,
@@ -68,6 +68,12 @@ class KyselyStore implements Store {
   latestSchemaVersion() {
     return this.#run('latestSchemaVersion', 'read the latest schema version', () =>
       queries.latestSchemaVersion(this.#db),
+    );
+  }
+
+  latestSchemaVersionNumber() {
+    return this.#run('latestSchemaVersionNumber', 'read the latest schema version number', () =>
+      queries.latestSchemaVersionNumber(this.#db),
     );
   }
 
@@ -210,8 +216,7 @@ class KyselyStore implements Store {
         });
       } catch (error) {
         if (callbackFailure && callbackFailure.error === error) throw error;
-        if (error instanceof StoreError) throw error;
-        throw new StoreError('Could not commit the registry transaction.', { cause: error });
+        throw storeErrorOf('Could not commit the registry transaction.', error);
       }
     });
   }

@@ -12,6 +12,7 @@ export type PostgresStoreConfig = Omit<Extract<StoreConfig, { engine: 'postgres'
 /** What the postgres engine may report while serving; pino's `Logger` fits. */
 export interface StoreLogger {
   warn(details: object, message: string): void;
+  debug(details: object, message: string): void;
 }
 
 export interface PostgresStoreOptions {
@@ -44,6 +45,11 @@ export async function openPostgresStore(
   // An idle client that dies (server restart, network) is dropped by the pool and
   // the next query opens a new one; unhandled, the 'error' event would kill the process.
   pool.on('error', (error) => log?.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  // pg-pool listens for errors only while a client is idle. One checked out between two statements
+  // (a registry transaction composing the graph) that loses its server emits 'error' too, and
+  // unhandled that ends the process; handled, the next statement fails (StoreUnavailableError,
+  // reported where it is handled) and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', (error) => log?.debug({ err: error }, 'PostgreSQL connection in use failed')));
 
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({

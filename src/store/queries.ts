@@ -73,6 +73,15 @@ export async function latestSchemaVersion(db: Db): Promise<SchemaVersionRecord |
   return row && toSchemaVersionRecord(row);
 }
 
+/** The number of the latest schema version, without its SDL: what instances compare to see if they are behind. */
+export async function latestSchemaVersionNumber(db: Db): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('schema_versions')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .executeTakeFirst();
+  return row?.version == null ? undefined : Number(row.version);
+}
+
 /** Versions are numbered in commit order (under the registry lock), so the newest `keep` are the highest. */
 export async function pruneSchemaVersions(db: Db, keep: number): Promise<number> {
   if (!Number.isSafeInteger(keep) || keep < 1) throw new StoreError(`At least one schema version must be kept, got ${keep}.`);

@@ -49,6 +49,8 @@ export interface Store extends ConsumerStore {
   listBackends(): Promise<BackendRecord[]>;
   getBackend(name: string): Promise<BackendRecord | undefined>;
   latestSchemaVersion(): Promise<SchemaVersionRecord | undefined>;
+  /** `latestSchemaVersion()`'s version alone (cheap: polled by every instance). */
+  latestSchemaVersionNumber(): Promise<number | undefined>;
   /** The newest `limit` schema versions, newest first. */
   listSchemaVersions(limit: number): Promise<SchemaVersionRecord[]>;
   /**

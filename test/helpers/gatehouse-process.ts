@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ensureTestPlan, TEST_ADMIN_TOKEN, TEST_PLAN } from './gatehouse.js';
+import { ensureTestPlan, postGraphQL, TEST_ADMIN_TOKEN, TEST_PLAN, type GraphQLResponse } from './gatehouse.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,6 +14,14 @@ export interface GatehouseProcess extends AsyncDisposable {
   startUpMs: number;
   /** Sends a signal and resolves with the exit code (or signal name). */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
+  /** POSTs to /graphql. */
+  query<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<TData>>;
+  /** POSTs to /admin/graphql with the test admin token. */
+  admin<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
+  /** The schema version `/readyz` reports; undefined while nothing is served. */
+  servedVersion(): Promise<number | undefined>;
+  /** Resolves once stdout has a line containing `text` (after the first `skip` of them), or fails after `timeoutMs`. */
+  waitForOutput(text: string, options?: { skip?: number; timeoutMs?: number }): Promise<void>;
 }
 
 export interface ProcessOptions {
@@ -50,6 +58,7 @@ export async function startGatehouseProcess(
   });
   let output = '';
   let stderr = '';
+  const outputWaiters = new Set<() => void>();
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 
@@ -58,6 +67,7 @@ export async function startGatehouseProcess(
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       output += `${line}\n`;
+      for (const waiter of outputWaiters) waiter();
       if (line.includes('"gatehouse listening"')) {
         startUpMs = performance.now() - spawnedAt;
         resolve((JSON.parse(line) as { url: string }).url);
@@ -79,6 +89,7 @@ export async function startGatehouseProcess(
       throw error;
     }
   }
+  const countOf = (text: string) => output.split('\n').filter((line) => line.includes(text)).length;
   return {
     url,
     child,
@@ -87,6 +98,31 @@ export async function startGatehouseProcess(
     },
     startUpMs,
     stop,
+    query: (query, variables, headers) => postGraphQL(`${url}/graphql`, query, variables, headers),
+    admin: (query, variables) => postGraphQL(`${url}/admin/graphql`, query, variables, { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }),
+    async servedVersion() {
+      const body = (await (await fetch(`${url}/readyz`)).json()) as { version?: number };
+      return body.version;
+    },
+    waitForOutput(text, { skip = 0, timeoutMs = 10_000 } = {}) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (countOf(text) <= skip) return;
+          cleanUp();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          cleanUp();
+          reject(new Error(`no output line with "${text}" within ${timeoutMs} ms:\n${output.slice(-4_000)}`));
+        }, timeoutMs);
+        const cleanUp = () => {
+          clearTimeout(timer);
+          outputWaiters.delete(check);
+        };
+        outputWaiters.add(check);
+        check();
+      });
+    },
     [Symbol.asyncDispose]: async () => void (await stop('SIGKILL')),
   };
 }

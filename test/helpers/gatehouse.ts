@@ -150,18 +150,24 @@ export async function startGatehouse({
   return running;
 }
 
-/** Creates `TEST_PLAN` through the admin API unless it exists (a reused data dir has it already). */
+/**
+ * Creates `TEST_PLAN` through the admin API unless it exists (a reused data dir or a shared
+ * PostgreSQL schema has it already; instances starting together may race to create it).
+ */
 export async function ensureTestPlan(baseUrl: string): Promise<void> {
   const adminUrl = `${baseUrl}/admin/graphql`;
   const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
-  const existing = await postGraphQL<{ plan: { name: string } | null }>(adminUrl, 'query($name: String!) { plan(name: $name) { name } }', { name: TEST_PLAN }, auth);
-  if (existing.body.errors) throw new Error(`looking up the test plan failed: ${JSON.stringify(existing.body.errors)}`);
-  if (existing.body.data?.plan) return;
+  const exists = async () => {
+    const existing = await postGraphQL<{ plan: { name: string } | null }>(adminUrl, 'query($name: String!) { plan(name: $name) { name } }', { name: TEST_PLAN }, auth);
+    if (existing.body.errors) throw new Error(`looking up the test plan failed: ${JSON.stringify(existing.body.errors)}`);
+    return Boolean(existing.body.data?.plan);
+  };
+  if (await exists()) return;
   const created = await postGraphQL(
     adminUrl,
     'mutation($input: CreatePlanInput!) { createPlan(input: $input) { name } }',
     { input: { name: TEST_PLAN, introspectionAllowed: true } },
     auth,
   );
-  if (created.body.errors) throw new Error(`creating the test plan failed: ${JSON.stringify(created.body.errors)}`);
+  if (created.body.errors && !(await exists())) throw new Error(`creating the test plan failed: ${JSON.stringify(created.body.errors)}`);
 }

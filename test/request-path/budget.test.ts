@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryBudget, type Budget, type SpendRequest } from '../../src/request-path/limits/budget.js';
-import { quotaPeriodAt, type QuotaLimits } from '../../src/request-path/limits/quota-counter.js';
-import { RedisBudget } from '../../src/request-path/limits/redis-budget.js';
+import { InMemoryBudget, type Budget, type SpendRequest } from '../../src/store/counters/budget.js';
+import { quotaPeriodAt, type QuotaLimits } from '../../src/store/counters/quota-counter.js';
+import { RedisBudget } from '../../src/store/counters/redis-budget.js';
 import { freshKeyspace, sharedRedisUrl, startOwnRedis, type RedisKeyspace } from '../helpers/own-redis.js';
 
 const T0 = Date.UTC(2030, 0, 15, 12, 0, 0);

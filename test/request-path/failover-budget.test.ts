@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { isRedisUnavailable } from '../../src/cluster/redis.js';
 import type { RedisConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
-import type { Budget, SpendDecision } from '../../src/request-path/limits/budget.js';
-import { openBudget } from '../../src/request-path/limits/open-budget.js';
+import type { Budget, SpendDecision } from '../../src/store/counters/budget.js';
+import { openBudget } from '../../src/store/counters/open-budget.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/own-redis.js';
 
 const T0 = Date.UTC(2030, 0, 15, 12, 0, 0);

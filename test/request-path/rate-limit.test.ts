@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryQuotaCounter, quotaPeriodAt } from '../../src/request-path/limits/quota-counter.js';
-import { InMemoryRateLimiter } from '../../src/request-path/limits/rate-limiter.js';
+import { InMemoryQuotaCounter, quotaPeriodAt } from '../../src/store/counters/quota-counter.js';
+import { InMemoryRateLimiter } from '../../src/store/counters/rate-limiter.js';
 import { serveSubgraph, type RunningSubgraph } from '../../subgraphs/lib/serve.js';
 import { startGatehouse, type GraphQLResponse, type RunningGatehouse } from '../helpers/gatehouse.js';
 import { freshKeyspace, sharedRedisUrl, type RedisKeyspace } from '../helpers/own-redis.js';

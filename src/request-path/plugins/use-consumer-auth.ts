@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { API_KEY_PATTERN, hashApiKey } from '../../consumers/api-keys.js';
 import { ErrorCode, unauthenticated } from '../../errors.js';
+import type { ConsumerChanges } from '../consumer-changes.js';
 import type { ConsumerIdentity, GatehouseContext, ServerContext } from '../context.js';
 import { ConsumerResolver, type ConsumerLookupStore } from './consumer-auth/consumer-resolver.js';
 import { createJwtVerifier, type JwtVerifierOptions } from './consumer-auth/jwt-verifier.js';
@@ -13,7 +14,8 @@ export interface ConsumerAuthOptions {
   apiKeyHeader?: string;
   /**
    * How long a key (or JWT consumer, or the anonymous plan) read from the store is reused, in ms:
-   * a revoked key or disabled consumer is refused at most this long after the change. @default 2000
+   * a revoked key or disabled consumer is refused at most this long after the change (at once
+   * when `changes` tells of it). @default 2000
    */
   apiKeyCacheTtlMs?: number;
   /** How long an unknown key or consumer is remembered, in ms (capped at `apiKeyCacheTtlMs`). @default 500 */
@@ -24,6 +26,8 @@ export interface ConsumerAuthOptions {
   jwt?: JwtVerifierOptions | undefined;
   /** Clock for key expiry, in ms since the epoch (tests inject one). @default Date.now */
   now?: () => number;
+  /** Changes to keys, consumers and plans made on any instance: cached lookups are dropped on them. @default none */
+  changes?: ConsumerChanges | undefined;
 }
 
 // Longest credential worth looking at: anything longer is malformed without further work.
@@ -45,8 +49,9 @@ export function useConsumerAuth({
   anonymousPlan,
   jwt,
   now = Date.now,
+  changes,
 }: ConsumerAuthOptions): Plugin<GatehouseContext, ServerContext> {
-  const resolver = new ConsumerResolver({ store, cacheTtlMs: apiKeyCacheTtlMs, negativeCacheTtlMs });
+  const resolver = new ConsumerResolver({ store, cacheTtlMs: apiKeyCacheTtlMs, negativeCacheTtlMs, changes });
   const verifyJwt = jwt && createJwtVerifier(jwt);
   let missingPlanWarnedAt = -Infinity;
 
@@ -61,7 +66,8 @@ export function useConsumerAuth({
       throw refuseKey(`Malformed API key in the ${apiKeyHeader} header.`);
     }
     const owner = await resolver.keyOwner(hashApiKey(key));
-    // Revocation is checked on the cached record too: it is at most `apiKeyCacheTtlMs` old.
+    // Revocation is checked on the cached record too: a revocation drops it when heard of, and it is
+    // at most `apiKeyCacheTtlMs` old when the notification was lost.
     if (!owner || owner.key.revokedAt) throw refuseKey('Unknown or revoked API key.');
     // A rotated key stays valid until its `expiresAt`, so both keys work during the overlap.
     if (owner.key.expiresAt && owner.key.expiresAt.getTime() <= now()) throw refuseKey('Expired API key.');

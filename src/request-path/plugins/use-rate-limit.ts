@@ -4,8 +4,8 @@ import { quotaExceeded, rateLimited, rateLimitUnavailable } from '../../errors.j
 import type { PlanRecord } from '../../consumers/types.js';
 import type { ConsumerIdentity, GatehouseContext } from '../context.js';
 import { operationCost } from '../cost/request-cost.js';
-import { InMemoryBudget, type Budget } from '../limits/budget.js';
-import type { RateLimitDecision } from '../limits/rate-limiter.js';
+import { InMemoryBudget, type Budget } from '../../store/counters/budget.js';
+import type { RateLimitDecision } from '../../store/counters/rate-limiter.js';
 
 export interface RateLimitOptions {
   /** Rate limits and quotas per consumer, spent together. @default an `InMemoryBudget` (per instance) */

@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { trustedDocumentHash } from '../../consumers/trusted-documents.js';
 import { persistedQueryNotFound } from '../../errors.js';
+import type { ConsumerChanges } from '../consumer-changes.js';
 import type { GatehouseContext, ServerContext } from '../context.js';
 
 export interface TrustedDocumentsOptions {
@@ -9,10 +10,15 @@ export interface TrustedDocumentsOptions {
   getDocument: (hash: string) => Promise<string | undefined>;
   /** Documents (and misses) kept in memory. @default 1000 */
   cacheSize?: number;
-  /** How long a found document is reused, in ms: a removed document stops working within this delay. @default 60000 */
+  /**
+   * How long a found document is reused, in ms: a removed document stops working within this
+   * delay (at once when `changes` tells of the removal). @default 60000
+   */
   cacheTtlMs?: number;
-  /** How long a miss is remembered, in ms: a document registered after a miss works within this delay. @default 1000 */
+  /** How long a miss is remembered, in ms: a document registered after a miss works within this delay (or when heard of). @default 1000 */
   missTtlMs?: number;
+  /** Trusted documents added or removed on any instance: their cached lookups are dropped. @default none */
+  changes?: ConsumerChanges | undefined;
 }
 
 const HEX_SHA256 = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
@@ -36,22 +42,41 @@ function requestedId(params: { extensions?: Record<string, unknown> | undefined 
  * (Apollo clients' persisted-query link works this way). A consumer whose plan
  * has `trustedDocumentsOnly` may send nothing else: a text whose SHA-256 is not
  * registered, or an unknown id, is refused with `PERSISTED_QUERY_NOT_FOUND`
- * before it is parsed. Lookups go through a bounded LRU.
+ * before it is parsed. Lookups go through a bounded LRU; while the store fails, the last document
+ * read for a hash is served past its TTL (a removal heard of has dropped it).
  */
 export function useTrustedDocuments({
   getDocument,
   cacheSize = 1_000,
   cacheTtlMs = 60_000,
   missTtlMs = 1_000,
+  changes,
 }: TrustedDocumentsOptions): Plugin<GatehouseContext, ServerContext> {
-  // `false` marks a miss: LRUCache can't hold undefined.
-  const cache = new LRUCache<string, string | false>({ max: cacheSize, ttl: cacheTtlMs });
+  // `false` marks a miss: LRUCache can't hold undefined. Expired entries stay (until evicted) as
+  // the fallback for a failing store.
+  const cache = new LRUCache<string, string | false>({ max: cacheSize, ttl: cacheTtlMs, noDeleteOnStaleGet: true });
+  /** Bumped by every change heard of: a lookup that began before one must not be cached after it. */
+  let epoch = 0;
+  changes?.subscribe(({ what, id }) => {
+    if (what !== 'trusted-document' && what !== 'all') return;
+    epoch++;
+    if (what === 'trusted-document' && id !== undefined) cache.delete(id);
+    else cache.clear();
+  });
 
   async function lookup(hash: string): Promise<string | undefined> {
     const cached = cache.get(hash);
     if (cached !== undefined) return cached || undefined;
-    const document = await getDocument(hash);
-    cache.set(hash, document ?? false, { ttl: document === undefined ? missTtlMs : cacheTtlMs });
+    const started = epoch;
+    let document: string | undefined;
+    try {
+      document = await getDocument(hash);
+    } catch (error) {
+      const stale = cache.get(hash, { allowStale: true });
+      if (stale !== undefined) return stale || undefined;
+      throw error;
+    }
+    if (started === epoch) cache.set(hash, document ?? false, { ttl: document === undefined ? missTtlMs : cacheTtlMs });
     return document;
   }
 

@@ -1,5 +1,6 @@
 import { badUserInput, notFound } from '../../../errors.js';
 import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
+import { announceConsumerChange } from '../../announce.js';
 import { existingApiKey, issueKey } from '../../consumer-access.js';
 import { parseRotateApiKeyInput } from '../../consumer-inputs.js';
 
@@ -16,6 +17,9 @@ export const rotateApiKey: NonNullable<MutationResolvers['rotateApiKey']> = asyn
   const issued = await issueKey(context, consumer, { label: old.label, expiresAt: null });
   const overlapEnd = new Date(Date.now() + overlapSeconds * 1000);
   // Never extends the old key: one due to expire sooner keeps its date.
-  if (!old.expiresAt || old.expiresAt > overlapEnd) await store.setApiKeyExpiry(old.id, overlapEnd);
+  if (!old.expiresAt || old.expiresAt > overlapEnd) {
+    await store.setApiKeyExpiry(old.id, overlapEnd);
+    await announceConsumerChange(context, { what: 'api-key', id: old.id });
+  }
   return issued;
 };
