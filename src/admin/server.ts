@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { ServerContext } from '../http/context.js';
 import { createGraphiQLPage, type GraphiQLHeaders } from '../http/graphiql.js';
 import { useErrorResponses } from '../http/plugins/use-error-responses.js';
+import { useResponseCompression } from '../http/plugins/use-response-compression.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
@@ -89,6 +90,7 @@ export function createAdminServer({ token, graphiql, log, ...dependencies }: Adm
     maskedErrors: { maskError: maskAdminErrors, isDev: false },
     // The body check before the token check: neither reads the body, and a form post is refused
     // for what it is whoever sends it.
-    plugins: [useJsonRequests(), useAdminToken(token), useRequestId(), useErrorResponses(), useVariableErrorCodes()],
+    // Compression last: its onResponse sees every header the others set.
+    plugins: [useJsonRequests(), useAdminToken(token), useRequestId(), useErrorResponses(), useVariableErrorCodes(), useResponseCompression()],
   });
 }

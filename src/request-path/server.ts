@@ -7,6 +7,7 @@ import { createGraphiQLPage, type GraphiQLHeaders } from '../http/graphiql.js';
 import { maskUnexpectedErrors } from '../http/mask-error.js';
 import type { ServerContext } from '../http/context.js';
 import { useErrorResponses } from '../http/plugins/use-error-responses.js';
+import { useResponseCompression } from '../http/plugins/use-response-compression.js';
 import { DEFAULT_COST_DIRECTIVE_NAMES } from './cost/cost-directives.js';
 import { createParseCaches, type DocumentCacheOptions } from './document-cache.js';
 import type { Budget } from '../store/counters/budget.js';
@@ -146,6 +147,8 @@ export function createRequestPath({
       // Last: it replaces graphql-js execution with the generation's engine, for whatever document
       // the plugins above left (field authorization may have redacted it).
       useGenerationEngine(),
+      // Last: its onResponse compresses the answer with every header the others set.
+      useResponseCompression(),
     ],
   });
 }
