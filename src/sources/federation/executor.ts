@@ -3,8 +3,8 @@ import { print, type DocumentNode, type GraphQLError } from 'graphql';
 import { request, type Dispatcher } from 'undici';
 import { backendBadResponse, backendResponseTooLarge, backendTimeout, backendUnavailable } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { isBlockedAddressError } from '../../net/guarded-agent.js';
 import { readBoundedBody } from '../../net/read-bounded-body.js';
+import { transportFailure } from '../../net/transport-failure.js';
 import type { SubgraphExecutor, SubgraphRequest } from '../types.js';
 
 export interface SubgraphEndpoint {
@@ -96,16 +96,9 @@ export function asToolsExecutor(executor: SubgraphExecutor): Executor {
 }
 
 function classifyTransportError(error: unknown, endpoint: SubgraphEndpoint, signal: AbortSignal, log: Logger): GraphQLError {
-  if (signal.aborted) {
-    log.warn({ timeoutMs: endpoint.timeoutMs }, 'backend timed out');
-    return backendTimeout(endpoint.name, endpoint.timeoutMs, { originalError: error });
-  }
-  if (isBlockedAddressError(error)) {
-    log.warn('backend address refused by the private-address guard');
-  } else {
-    log.warn({ err: error }, 'backend unreachable');
-  }
-  return backendUnavailable(endpoint.name, { originalError: error });
+  return transportFailure(error, signal, log, endpoint.timeoutMs) === 'timeout'
+    ? backendTimeout(endpoint.name, endpoint.timeoutMs, { originalError: error })
+    : backendUnavailable(endpoint.name, { originalError: error });
 }
 
 function parseSubgraphResponse(statusCode: number, text: string, endpoint: SubgraphEndpoint, log: Logger): ExecutionResult {

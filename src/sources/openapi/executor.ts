@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { request, type Dispatcher } from 'undici';
 import { backendBadRequest, backendBadResponse, backendTimeout, backendUnavailable } from '../../errors.js';
-import { isBlockedAddressError } from '../../net/guarded-agent.js';
+import { transportFailure } from '../../net/transport-failure.js';
 import { readBoundedBody } from '../../net/read-bounded-body.js';
 import type { Logger } from '../../log.js';
 import { deepObjectPairs, type EncodedBody } from './body-encoding.js';
@@ -87,13 +87,9 @@ export async function callRestOperation(endpoint: RestEndpoint, plan: RequestPla
 }
 
 function transportError(error: unknown, endpoint: RestEndpoint, signal: AbortSignal): GraphQLError {
-  if (signal.aborted) {
-    endpoint.log.warn({ timeoutMs: endpoint.timeoutMs }, 'backend timed out');
-    return backendTimeout(endpoint.name, endpoint.timeoutMs, { originalError: error });
-  }
-  if (isBlockedAddressError(error)) endpoint.log.warn('backend address refused by the private-address guard');
-  else endpoint.log.warn({ err: error }, 'backend unreachable');
-  return backendUnavailable(endpoint.name, { originalError: error });
+  return transportFailure(error, signal, endpoint.log, endpoint.timeoutMs) === 'timeout'
+    ? backendTimeout(endpoint.name, endpoint.timeoutMs, { originalError: error })
+    : backendUnavailable(endpoint.name, { originalError: error });
 }
 
 function parseResponse(statusCode: number, text: string, endpoint: RestEndpoint, plan: RequestPlan): unknown {
