@@ -33,5 +33,11 @@ export interface BackendColumns {
   options: unknown;
 }
 
+/** The fields every kind reads from the same columns, unchecked (the kind's schema checks them). */
+export function baseFromColumns(columns: BackendColumns): Record<string, unknown> {
+  const { name, kind, url, headers, timeoutMs, maxResponseBytes } = columns;
+  return { name, kind, url, headers, timeoutMs, maxResponseBytes };
+}
+
 /** The kind-specific admin input fields, as the admin API hands them over (null and absent alike). */
 export type KindFields = Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendBase, type BackendColumns } from '../backend-base.js';
+import { backendBase, baseFromColumns, type BackendColumns } from '../backend-base.js';
 import { sdlText } from '../fields.js';
 
 /** An Apollo Federation (v1 or v2) subgraph: composed as it describes itself. */
@@ -17,16 +17,7 @@ export const federationUpdateFields = z.object({ sdl: sdlText.nullish(), refetch
 );
 
 export function federationFromColumns(columns: BackendColumns): unknown {
-  return {
-    name: columns.name,
-    kind: columns.kind,
-    url: columns.url,
-    headers: columns.headers,
-    timeoutMs: columns.timeoutMs,
-    maxResponseBytes: columns.maxResponseBytes,
-    sdl: columns.sdl,
-    sdlSource: columns.sdlSource,
-  };
+  return { ...baseFromColumns(columns), sdl: columns.sdl, sdlSource: columns.sdlSource };
 }
 
 export function federationToColumns(backend: FederationBackend): BackendColumns {

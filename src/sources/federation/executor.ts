@@ -30,6 +30,20 @@ export interface SubgraphExecutorOptions {
   deduplicate?: boolean;
 }
 
+/** A backend's endpoint: its own timeout and answer limit, or the gateway's. */
+export function endpointOf(
+  backend: { name: string; url: string; headers: Readonly<Record<string, string>>; timeoutMs: number | null; maxResponseBytes: number | null },
+  defaults: { defaultTimeoutMs: number; maxResponseBytes: number },
+): SubgraphEndpoint {
+  return {
+    name: backend.name,
+    url: backend.url,
+    headers: backend.headers,
+    timeoutMs: backend.timeoutMs ?? defaults.defaultTimeoutMs,
+    maxResponseBytes: backend.maxResponseBytes ?? defaults.maxResponseBytes,
+  };
+}
+
 type RawResponse = { ok: true; statusCode: number; text: string } | { ok: false; error: GraphQLError };
 
 const ACCEPT = 'application/graphql-response+json, application/json;q=0.9';

@@ -4,7 +4,7 @@ import { describeTransport } from '../ask-backend.js';
 import { parseKindFields } from '../kind-fields.js';
 import type { BuildOutcome, InputOutcome, PreparedSource, Resolved, Source, SourceRuntime } from '../types.js';
 import { federationRegisterFields, federationUpdateFields, type FederationBackend } from './definition.js';
-import { createSubgraphExecutor } from './executor.js';
+import { createSubgraphExecutor, endpointOf } from './executor.js';
 import { fetchSubgraphSdl } from './sdl.js';
 
 /** Apollo Federation subgraphs: composed from the SDL they describe themselves with (`_service { sdl }`). */
@@ -63,16 +63,7 @@ function preparedSubgraph(backend: FederationBackend, typeDefs: DocumentNode, ru
         name: backend.name,
         url: backend.url,
         typeDefs,
-        executor: createSubgraphExecutor(
-          {
-            name: backend.name,
-            url: backend.url,
-            headers: backend.headers,
-            timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
-            maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
-          },
-          { dispatcher: runtime.dispatcher, log: runtime.log },
-        ),
+        executor: createSubgraphExecutor(endpointOf(backend, runtime), { dispatcher: runtime.dispatcher, log: runtime.log }),
       },
     }),
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendBase, type BackendColumns } from '../backend-base.js';
+import { backendBase, baseFromColumns, type BackendColumns } from '../backend-base.js';
 import { linkDefinition, linkInputList, mergeDefinition, mergeList, namePrefix, sdlText } from '../fields.js';
 
 /** A GraphQL service that knows nothing about federation: its schema, prefixed, and its links and merges. */
@@ -44,12 +44,7 @@ export function graphqlFromColumns(columns: BackendColumns): unknown {
   if (!options.success) return undefined;
   const { prefix, links = [], merge = [] } = options.data;
   return {
-    name: columns.name,
-    kind: columns.kind,
-    url: columns.url,
-    headers: columns.headers,
-    timeoutMs: columns.timeoutMs,
-    maxResponseBytes: columns.maxResponseBytes,
+    ...baseFromColumns(columns),
     sdl: columns.sdl,
     sdlSource: columns.sdlSource,
     prefix: prefix ?? null,

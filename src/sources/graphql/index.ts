@@ -10,7 +10,6 @@ import {
   parse,
   printSchema,
   type DocumentNode,
-  type FieldNode,
   type GraphQLField,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -18,7 +17,7 @@ import {
 import type { CompositionErrorDetail } from '../../errors.js';
 import { describeTransport } from '../ask-backend.js';
 import type { BackendBase, KindFields } from '../backend.js';
-import { asToolsExecutor, createSubgraphExecutor } from '../federation/executor.js';
+import { asToolsExecutor, createSubgraphExecutor, endpointOf } from '../federation/executor.js';
 import type { LinkDefinition, MergeDefinition } from '../fields.js';
 import { linkedEntities, linkRequestsOf, providedKeys, type LinkTargetOutcome } from '../in-process/links.js';
 import { buildInProcessSubgraph, perFetch, type EntityType, type InProcessContext } from '../in-process/subgraph.js';
@@ -110,18 +109,7 @@ class PreparedGraphQLService implements PreparedSource {
     const mergedTypes = new Set(backend.merge.map((definition) => definition.type));
     this.#subschema = {
       schema: remote,
-      executor: asToolsExecutor(
-        createSubgraphExecutor(
-          {
-            name: backend.name,
-            url: backend.url,
-            headers: backend.headers,
-            timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
-            maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
-          },
-          { dispatcher: runtime.dispatcher, log: runtime.log },
-        ),
-      ),
+      executor: asToolsExecutor(createSubgraphExecutor(endpointOf(backend, runtime), { dispatcher: runtime.dispatcher, log: runtime.log })),
       // Delegations to the service in the same tick go out as one request.
       batch: true,
       transforms: prefix
@@ -169,7 +157,10 @@ class PreparedGraphQLService implements PreparedSource {
       target: {
         fieldType: String(getNullableType(field.type)),
         load: (args, context, info) =>
-          perFetch(context, info.fieldNodes[0]!, () => delegatingLoader(subschema, field.name, context, info)).load(JSON.stringify(args)),
+          perFetch(context, info.fieldNodes[0]!, () =>
+            // Its own field node: two aliases of the link field may select different sub-fields.
+            delegatingLoader({ subschema, fieldName: field.name, context, info: { ...info, fieldNodes: [info.fieldNodes[0]!] } }),
+          ).load(JSON.stringify(args)),
       },
     };
   }
@@ -189,25 +180,10 @@ class PreparedGraphQLService implements PreparedSource {
       omittedFields: new Set(ownFields.filter((name) => name !== merge.keyField && elsewhere?.has(name))),
       resolveReference: (representation, context, info) =>
         perFetch(context, `merge:${merge.type}`, () =>
-          new DataLoader<unknown, unknown>((keys) =>
-            Promise.all(
-              keys.map((key) =>
-                delegateToSchema({
-                  schema: subschema,
-                  operation: OperationTypeNode.QUERY,
-                  fieldName,
-                  args: { [merge.argument]: key },
-                  context,
-                  info,
-                  returnType,
-                }).then(
-                  (value: unknown) => withTypename(value, merge.type),
-                  (error: unknown) => error,
-                ),
-              ),
-            ),
-          ),
-        ).load(representation[merge.keyField]),
+          delegatingLoader({ subschema, fieldName, context, info, returnType, argsOf: (key) => ({ [merge.argument]: key }) }),
+        )
+          .load(JSON.stringify(representation[merge.keyField]))
+          .then((value) => withTypename(value, merge.type)),
     };
   }
 
@@ -217,21 +193,27 @@ class PreparedGraphQLService implements PreparedSource {
   }
 }
 
-/** One delegation per distinct argument set; a failed call is that key's error, not the batch's. */
-function delegatingLoader(subschema: SubschemaConfig, fieldName: string, context: InProcessContext, info: GraphQLResolveInfo): DataLoader<string, unknown> {
-  // The loader belongs to one field node of one fetch: two aliases may select different sub-fields.
-  const fieldNode: FieldNode = info.fieldNodes[0]!;
+interface DelegationLoaderOptions {
+  subschema: SubschemaConfig;
+  fieldName: string;
+  context: InProcessContext;
+  info: GraphQLResolveInfo;
+  returnType?: Parameters<typeof delegateToSchema>[0]['returnType'];
+  /** The root field's arguments for a key (the JSON of the loaded value). @default the key itself, parsed */
+  argsOf?: (key: unknown) => Record<string, unknown>;
+}
+
+/**
+ * One delegation per distinct key in a fetch (keys are JSON text); a failed call is that key's
+ * error, not the batch's. Delegations of one tick go to the service as one request (`batch`).
+ */
+function delegatingLoader({ subschema, fieldName, context, info, returnType, argsOf = (key) => key as Record<string, unknown> }: DelegationLoaderOptions): DataLoader<string, unknown> {
   return new DataLoader<string, unknown>((keys) =>
     Promise.all(
       keys.map((key) =>
-        delegateToSchema({
-          schema: subschema,
-          operation: OperationTypeNode.QUERY,
-          fieldName,
-          args: JSON.parse(key) as Record<string, unknown>,
-          context,
-          info: { ...info, fieldNodes: [fieldNode] },
-        }).catch((error: unknown) => error),
+        delegateToSchema({ schema: subschema, operation: OperationTypeNode.QUERY, fieldName, args: argsOf(JSON.parse(key)), context, info, returnType }).catch(
+          (error: unknown) => error,
+        ),
       ),
     ),
   );

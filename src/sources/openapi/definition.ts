@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendBase, type BackendColumns } from '../backend-base.js';
+import { backendBase, baseFromColumns, type BackendColumns } from '../backend-base.js';
 import { linkDefinition, linkInputList, namePrefix } from '../fields.js';
 
 // GATEHOUSE_MAX_OPENAPI_DOCUMENT_BYTES limits documents when they are parsed; this only bounds
@@ -66,12 +66,7 @@ export function openApiFromColumns(columns: BackendColumns): unknown {
   if (!options.success) return undefined;
   const { prefix, links = [], exposeErrors = false, openapiUrl } = options.data;
   return {
-    name: columns.name,
-    kind: columns.kind,
-    url: columns.url,
-    headers: columns.headers,
-    timeoutMs: columns.timeoutMs,
-    maxResponseBytes: columns.maxResponseBytes,
+    ...baseFromColumns(columns),
     document: columns.openapiDocument,
     documentUrl: openapiUrl ?? null,
     prefix: prefix ?? defaultPrefix(columns.name),
