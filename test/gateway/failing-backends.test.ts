@@ -104,6 +104,17 @@ describe('failing backends give partial data and a BACKEND_* code', () => {
     await gatehouse.admin('mutation { updateBackend(input: { name: "stock", clearMaxResponseBytes: true }) { changed } }');
   });
 
+  it('refuses to register a backend whose SDL answer is larger than its maxResponseBytes, reading no more', async () => {
+    await using huge = await startHugeAnswerServer(50);
+    const result = await gatehouse.admin(
+      'mutation R($input: RegisterBackendInput!) { registerBackend(input: $input) { backend { name } } }',
+      { input: { name: 'huge', kind: 'FEDERATION_SUBGRAPH', url: huge.url, maxResponseBytes: 1_048_576 } },
+    );
+    expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
+    expect(result.body.errors?.[0]?.message).toContain('larger than 1048576 bytes');
+    expect(huge.bytesWritten).toBeLessThan(20 * 1024 * 1024);
+  });
+
   it('still answers the next request in full once the backend is back', async () => {
     const revived = await serveSubgraph({ name: 'stock', typeDefs: STOCK_SDL, resolvers: { Product: { __resolveReference: (r: { upc: string }) => ({ ...r, stock: 7 }) } } });
     try {
