@@ -44,6 +44,12 @@ export type Backend = {
   readonly createdAt: Scalars['DateTime']['output'];
   /** OPENAPI: errors include the backend's status and body. */
   readonly exposeErrors: Scalars['Boolean']['output'];
+  /**
+   * Client request headers sent on to the backend (lower case). Every other client header stays at
+   * the gateway; the backend always gets `x-gatehouse-consumer`, `x-gatehouse-plan`,
+   * `x-gatehouse-scopes` and `x-request-id` from the gateway itself.
+   */
+  readonly forwardHeaders: ReadonlyArray<Scalars['String']['output']>;
   /** Names of the headers sent to the backend; values are never returned. */
   readonly headerNames: ReadonlyArray<Scalars['String']['output']>;
   readonly kind: BackendKind;
@@ -482,6 +488,12 @@ export type QuotaPeriod =
 export type RegisterBackendInput = {
   /** OPENAPI: include the backend's status and body in errors (debugging only). */
   readonly exposeErrors?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Client request headers to send on to the backend (at most 50 names), e.g. `accept-language`.
+   * The gateway's own (`x-gatehouse-*`, `x-request-id`) and framing headers are refused with
+   * `BAD_USER_INPUT`. A static header of the same name wins over the client's.
+   */
+  readonly forwardHeaders?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
   /** Headers sent with every request to the backend, e.g. a service token. */
   readonly headers?: InputMaybe<ReadonlyArray<HeaderInput>>;
   readonly kind: BackendKind;
@@ -559,6 +571,8 @@ export type UpdateBackendInput = {
   readonly clearMaxResponseBytes?: InputMaybe<Scalars['Boolean']['input']>;
   readonly clearTimeout?: InputMaybe<Scalars['Boolean']['input']>;
   readonly exposeErrors?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Replaces the forwarded client headers when given (`[]` forwards none). */
+  readonly forwardHeaders?: InputMaybe<ReadonlyArray<Scalars['String']['input']>>;
   /** Replaces all headers when given. */
   readonly headers?: InputMaybe<ReadonlyArray<HeaderInput>>;
   /** Replaces all links when given. */
@@ -777,6 +791,7 @@ export type ApiKeyResolvers<ContextType = AdminContext, ParentType extends Resol
 export type BackendResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Backend'] = ResolversParentTypes['Backend']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   exposeErrors?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  forwardHeaders?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
   headerNames?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['BackendKind'], ParentType, ContextType>;
   links?: Resolver<ReadonlyArray<ResolversTypes['Link']>, ParentType, ContextType>;

@@ -22,6 +22,7 @@ export function federationFromColumns(columns: BackendColumns): unknown {
     kind: columns.kind,
     url: columns.url,
     headers: columns.headers,
+    forwardHeaders: columns.forwardHeaders,
     timeoutMs: columns.timeoutMs,
     maxResponseBytes: columns.maxResponseBytes,
     sdl: columns.sdl,

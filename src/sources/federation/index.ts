@@ -68,6 +68,7 @@ function preparedSubgraph(backend: FederationBackend, typeDefs: DocumentNode, ru
             name: backend.name,
             url: backend.url,
             headers: backend.headers,
+            forwardHeaders: backend.forwardHeaders,
             timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
             maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
           },

@@ -48,6 +48,7 @@ export function graphqlFromColumns(columns: BackendColumns): unknown {
     kind: columns.kind,
     url: columns.url,
     headers: columns.headers,
+    forwardHeaders: columns.forwardHeaders,
     timeoutMs: columns.timeoutMs,
     maxResponseBytes: columns.maxResponseBytes,
     sdl: columns.sdl,

@@ -116,11 +116,14 @@ class PreparedGraphQLService implements PreparedSource {
             name: backend.name,
             url: backend.url,
             headers: backend.headers,
+            forwardHeaders: backend.forwardHeaders,
             timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
             maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
           },
           { dispatcher: runtime.dispatcher, log: runtime.log },
         ),
+        // Delegations run in the in-process subgraph's context, which holds the gateway's.
+        (context) => (context as InProcessContext | undefined)?.gateway,
       ),
       // Delegations to the service in the same tick go out as one request.
       batch: true,

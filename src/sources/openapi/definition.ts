@@ -70,6 +70,7 @@ export function openApiFromColumns(columns: BackendColumns): unknown {
     kind: columns.kind,
     url: columns.url,
     headers: columns.headers,
+    forwardHeaders: columns.forwardHeaders,
     timeoutMs: columns.timeoutMs,
     maxResponseBytes: columns.maxResponseBytes,
     document: columns.openapiDocument,
