@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { GatehouseConfig } from './config/schema.js';
 import { createAdminServer } from './admin/server.js';
 import { setUpAdminToken } from './admin/auth.js';
+import { LocalChangeFeed, type ChangeFeed } from './cluster/change-feed.js';
+import { closeRedisCacheClient, connectRedisCacheClient } from './cluster/redis-cache-client.js';
 import { badUserInput } from './errors.js';
 import { ServedGraph } from './graph/generation.js';
 import { Registry } from './graph/registry.js';
@@ -12,6 +14,10 @@ import type { Logger } from './log.js';
 import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
 import { createGuardedAgent } from './net/guarded-agent.js';
 import { createRequestPath } from './request-path/server.js';
+import { MemoryStorage } from './request-path/plugins/response-cache/memory-storage.js';
+import { CachePolicyBook } from './request-path/plugins/response-cache/policy-book.js';
+import { RedisStorage } from './request-path/plugins/response-cache/redis-storage.js';
+import { ResponseCache } from './request-path/plugins/response-cache/response-cache.js';
 import { openStore } from './store/index.js';
 
 export interface Gatehouse {
@@ -37,15 +43,21 @@ export interface GatehouseOptions {
    * @default `{ "<GATEHOUSE_API_KEY_HEADER>": "" }` on /graphql, `{ "Authorization": "Bearer " }` on /admin/graphql
    */
   graphiqlHeaders?: () => { graphql?: GraphiQLHeaders; admin?: GraphiQLHeaders };
+  /**
+   * How this instance tells the others sharing its store what changed (cache invalidations, cache
+   * policies). The caller owns it. @default a `LocalChangeFeed` of this process, closed with it
+   */
+  changeFeed?: ChangeFeed;
 }
 
 /** Wires config → store → graph → servers. Nothing here handles a request itself. */
 export async function createGatehouse(
   config: Readonly<GatehouseConfig>,
   log: Logger,
-  { now, graphiqlHeaders }: GatehouseOptions = {},
+  { now, graphiqlHeaders, changeFeed }: GatehouseOptions = {},
 ): Promise<Gatehouse> {
   const store = await openStore(config.store);
+  const feed = changeFeed ?? new LocalChangeFeed();
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
   const token = await setUpAdminToken(config.adminToken, store);
@@ -84,6 +96,19 @@ export async function createGatehouse(
     throw error;
   }
 
+  // Redis when configured (shared by every instance), else this process's memory.
+  const cacheRedis = config.responseCache.enabled && config.responseCache.redis ? await connectRedisCacheClient({ url: config.responseCache.redis.url, log }) : undefined;
+  const responseCache = config.responseCache.enabled
+    ? new ResponseCache({
+        storage: cacheRedis ? new RedisStorage(cacheRedis, config.responseCache.redis!.prefix) : new MemoryStorage(config.responseCache.maxBytes),
+        feed,
+        policies: new CachePolicyBook(() => store.listCachePolicies()),
+        log,
+        now,
+      })
+    : undefined;
+  await responseCache?.start();
+
   const graphql = createRequestPath({
     served,
     log,
@@ -94,6 +119,7 @@ export async function createGatehouse(
     limits: config.limits,
     getTrustedDocument: async (hash) => (await store.getTrustedDocument(hash))?.document,
     now,
+    responseCache,
   });
   const admin = createAdminServer({
     token,
@@ -102,6 +128,7 @@ export async function createGatehouse(
     registry,
     store,
     served,
+    responseCache,
     async validateBackendUrl(url, field = 'input.url') {
       try {
         await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
@@ -125,7 +152,8 @@ export async function createGatehouse(
     }
     http.server.closeAllConnections();
     await stopped;
-    await Promise.all([store.close(), dispatcher.close()]);
+    responseCache?.stop();
+    await Promise.all([store.close(), dispatcher.close(), cacheRedis && closeRedisCacheClient(cacheRedis), !changeFeed && feed.close()]);
     log.info('stopped');
   }
 

@@ -91,6 +91,16 @@ export const configSchema = z
     GATEHOUSE_MAX_FIELDS_PER_SELECTION: z.coerce.number().int().min(1).default(200),
     GATEHOUSE_MAX_BATCH_OPERATIONS: z.coerce.number().int().min(1).default(10),
     GATEHOUSE_MAX_GET_QUERY_BYTES: z.coerce.number().int().min(256).default(8_192),
+
+    // Response cache (request path); nothing is cached without an admin policy or @cacheControl hint.
+    GATEHOUSE_RESPONSE_CACHE: booleanString.default(true),
+    /** Memory the in-process cache may take, in bytes (64 MiB); with Redis, Redis's maxmemory bounds it. */
+    GATEHOUSE_RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(1_024).default(67_108_864),
+
+    // Redis, shared by every instance (response cache entries and their invalidation index).
+    GATEHOUSE_REDIS_URL: z.string().url().optional(),
+    /** Put in front of every key Gatehouse writes to Redis, so several deployments can share one. */
+    GATEHOUSE_REDIS_PREFIX: z.string().max(100).default('gatehouse:'),
   })
   .superRefine((config, ctx) => {
     if (config.GATEHOUSE_JWT_JWKS_URL && config.GATEHOUSE_JWT_PUBLIC_KEY) {
@@ -132,6 +142,16 @@ export interface GatehouseConfig {
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
   auth: AuthConfig;
   limits: LimitsConfig;
+  responseCache: ResponseCacheConfig;
+}
+
+export interface ResponseCacheConfig {
+  /** `GATEHOUSE_RESPONSE_CACHE`: false leaves it out (every answer says `BYPASS`). */
+  enabled: boolean;
+  /** Bound of the in-process storage, in bytes. */
+  maxBytes: number;
+  /** Set: entries live in Redis, shared by every instance; unset: in this process's memory. */
+  redis: { url: string; prefix: string } | undefined;
 }
 
 export interface AuthConfig {
@@ -225,6 +245,11 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
       maxFieldsPerSelection: raw.GATEHOUSE_MAX_FIELDS_PER_SELECTION,
       maxBatchOperations: raw.GATEHOUSE_MAX_BATCH_OPERATIONS,
       maxGetQueryBytes: raw.GATEHOUSE_MAX_GET_QUERY_BYTES,
+    },
+    responseCache: {
+      enabled: raw.GATEHOUSE_RESPONSE_CACHE,
+      maxBytes: raw.GATEHOUSE_RESPONSE_CACHE_MAX_BYTES,
+      redis: raw.GATEHOUSE_REDIS_URL ? { url: raw.GATEHOUSE_REDIS_URL, prefix: raw.GATEHOUSE_REDIS_PREFIX } : undefined,
     },
   };
 }

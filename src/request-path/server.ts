@@ -20,6 +20,8 @@ import type { ConsumerLookupStore } from './plugins/consumer-auth/consumer-resol
 import { useConsumerAuth } from './plugins/use-consumer-auth.js';
 import { useFieldAuthorization } from './plugins/use-field-authorization.js';
 import { useGenerationEngine } from './plugins/use-generation-engine.js';
+import type { ResponseCache } from './plugins/response-cache/response-cache.js';
+import { useResponseCache } from './plugins/use-response-cache.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
@@ -43,6 +45,8 @@ export interface RequestPathOptions {
   getTrustedDocument: (hash: string) => Promise<string | undefined>;
   /** Clock of rate limits and quotas, in ms since the epoch. @default Date.now */
   now?: () => number;
+  /** The response cache; undefined: off (`GATEHOUSE_RESPONSE_CACHE=false`), every answer says BYPASS. */
+  responseCache?: ResponseCache;
 }
 
 export type RequestPathServer = YogaServerInstance<ServerContext, object>;
@@ -58,6 +62,7 @@ export function createRequestPath({
   limits,
   getTrustedDocument,
   now,
+  responseCache,
 }: RequestPathOptions): RequestPathServer {
   // Every plugin left out here reads `context.consumer`; without authentication there is none.
   const managed = <T>(plugins: () => T[]): T[] => (auth.apiManagement ? plugins() : []);
@@ -135,9 +140,14 @@ export function createRequestPath({
         useRateLimit({ now }),
       ]),
       useVariableErrorCodes(),
-      // Last: it replaces graphql-js execution with the generation's engine, for whatever document
-      // the plugins above left (field authorization may have redacted it).
+      // It replaces graphql-js execution with the generation's engine, for whatever document the
+      // plugins above left (field authorization may have redacted it).
       useGenerationEngine(),
+      // Last: a hit must not skip anything above (authentication, limits, field authorization, cost,
+      // rate limit all ran in their hooks, and a hit spends its static cost like any request); the
+      // key takes the document as field authorization left it, and a miss wraps the engine's execute.
+      // Outside `managed`: without API management every caller is anonymous, and only public answers are cached.
+      useResponseCache({ cache: responseCache }),
     ],
   });
 }
