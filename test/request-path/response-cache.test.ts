@@ -1,7 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalChangeFeed } from '../../src/cluster/change-feed.js';
 import { accountsSubgraph } from '../../subgraphs/index.js';
-import { serveSubgraph, type RunningSubgraph } from '../../subgraphs/lib/serve.js';
+import { serveSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../subgraphs/lib/serve.js';
 import { startGatehouse, type RunningGatehouse } from '../helpers/gatehouse.js';
 import { startJwtIssuer, type JwtIssuer } from '../helpers/jwt-issuer.js';
 import { cacheShop, cacheStatus, purge, SET_POLICY, setCachePolicy, type CacheShop } from './cache-fixtures.js';
@@ -284,5 +287,54 @@ describe('response cache turned off', () => {
       expect(response.headers.get('cache-control')).toBe('no-store');
     }
     expect(await purge(gatehouse)).toBe(0);
+  });
+});
+
+describe('response cache in static supergraph mode', () => {
+  // The hint is composed into the supergraph (`@composeDirective`), so a static supergraph has it too.
+  const composedHints: SubgraphDefinition = {
+    name: 'hinted',
+    typeDefs: /* GraphQL */ `
+      extend schema
+        @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@composeDirective"])
+        @link(url: "https://gatehouse.example/cache-control/v1.0", import: ["@cacheControl", "CacheControlScope"])
+        @composeDirective(name: "@cacheControl")
+      enum CacheControlScope { PUBLIC PRIVATE }
+      directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+      type Query { motto: String @cacheControl(maxAge: 45) }
+    `,
+    resolvers: { Query: { motto: () => 'cache what you can' } },
+  };
+  let dir: string;
+  let servers: RunningSubgraph[];
+  let supergraphPath: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gatehouse-static-cache-'));
+    supergraphPath = join(dir, 'supergraph.graphql');
+    servers = await Promise.all([serveSubgraph(cacheShop()), serveSubgraph(composedHints)]);
+    await using registry = await startGatehouse({ backends: [{ name: 'shop', url: servers[0]!.url }, { name: 'hinted', url: servers[1]!.url }] });
+    const schema = await registry.admin<{ schema: { supergraphSdl: string } }>('{ schema { supergraphSdl } }');
+    await writeFile(supergraphPath, schema.body.data!.schema.supergraphSdl);
+  });
+  afterAll(async () => {
+    await Promise.all((servers ?? []).map((server) => server.close()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads hints composed into the supergraph; the subgraphs\' other hints are not there, so admin policies apply', async () => {
+    await using gatehouse = await startGatehouse({ env: { GATEHOUSE_SUPERGRAPH: supergraphPath, GATEHOUSE_SUPERGRAPH_POLL_MS: '3600000' } });
+    const motto = await gatehouse.query('{ motto }');
+    expect(motto.body).toEqual({ data: { motto: 'cache what you can' } });
+    expect(motto.headers.get('cache-control')).toBe('max-age=45, public');
+    expect(cacheStatus(await gatehouse.query('{ motto }'))).toBe('HIT');
+
+    const product = '{ product(upc: "p1") { name } }';
+    expect(cacheStatus(await gatehouse.query(product))).toBe('BYPASS');
+    await setCachePolicy(gatehouse, 'Query.product', 25);
+    expect(cacheStatus(await gatehouse.query(product))).toBe('MISS');
+    const hit = await gatehouse.query(product);
+    expect(cacheStatus(hit)).toBe('HIT');
+    expect(hit.body).toEqual({ data: { product: { name: 'Table' } } });
   });
 });
