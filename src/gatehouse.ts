@@ -107,7 +107,13 @@ export async function createGatehouse(
         now,
       })
     : undefined;
-  await responseCache?.start();
+  try {
+    await responseCache?.start();
+  } catch (error) {
+    staticSupergraph?.stop();
+    await Promise.all([store.close(), cacheRedis && closeRedisCacheClient(cacheRedis)]);
+    throw error;
+  }
 
   const graphql = createRequestPath({
     served,

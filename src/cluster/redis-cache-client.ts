@@ -28,8 +28,6 @@ export async function connectRedisCacheClient({ url, log, commandTimeoutMs = 250
     commandTimeout: commandTimeoutMs,
     connectTimeout: connectTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
-    // The URL may carry a password: ioredis must not name it in its own errors' messages.
-    showFriendlyErrorStack: false,
   });
   let lastErrorAt = -Infinity;
   let lost = false;
@@ -52,11 +50,15 @@ export async function connectRedisCacheClient({ url, log, commandTimeoutMs = 250
   return client;
 }
 
-/** Closes the connection: politely when it is up, at once when it is not (QUIT would wait for it). */
+/** Closes the connection: politely when it is up, at once when it is not (or QUIT gets no answer). */
 export async function closeRedisCacheClient(client: Redis): Promise<void> {
   if (client.status === 'ready') {
-    await client.quit();
-    return;
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // Timed out (commandTimeout): nothing is waiting for an answer, so drop the connection.
+    }
   }
   client.disconnect();
 }

@@ -70,14 +70,14 @@ export class ResponseCache {
   }
 
   async read(key: string): Promise<CachedAnswer | undefined> {
-    let text: string | undefined;
     try {
-      text = await this.#storage.get(key);
+      const text = await this.#storage.get(key);
+      // Redis holds what any client with access wrote: an entry that does not parse is a miss too.
+      return text === undefined ? undefined : (JSON.parse(text) as CachedAnswer);
     } catch (error) {
       this.#degraded(error, 'response cache read failed; answering as a miss');
       return undefined;
     }
-    return text === undefined ? undefined : (JSON.parse(text) as CachedAnswer);
   }
 
   /** Resolves once stored (or once storing failed, which is logged): a request after it finds the entry. */
