@@ -21,6 +21,7 @@ const config: CodegenConfig = {
           ConsumerEdge: '../../consumers/types.js#ConsumerRecord',
           ApiKey: '../../consumers/types.js#ApiKeyRecord',
           TrustedDocument: '../../consumers/types.js#TrustedDocumentRecord',
+          CachePolicy: '../../store/types.js#CachePolicyRecord',
         },
         useIndexSignature: false,
         maybeValue: 'T | null',

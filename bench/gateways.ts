@@ -4,15 +4,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { configSchema } from '../src/config/schema.js';
 import { gatehouseEntry } from './gatehouse-entry.js';
-import { issueBenchKey, KEYED_PLAN, registerBenchGraph, type BenchBackends } from './gatehouse-setup.js';
+import { issueBenchKey, KEYED_PLAN, registerBenchGraph, setBenchCachePolicies, type BenchBackends } from './gatehouse-setup.js';
 import type { GatewayRowId } from './rows.js';
 
 /**
- * Settings that turn Gatehouse's response cache on, for row (c). Gatehouse has no response cache
- * yet, so this is undefined and row (c) is skipped with a note; once the setting exists, put it
- * here (say `{ GATEHOUSE_RESPONSE_CACHE: 'true' }`) and the row runs, checked to be hitting.
+ * Settings that turn Gatehouse's response cache on, for row (c): on by default, said here so a
+ * changed default can't turn the row into (b). Its set-up adds the cache policies of the bench
+ * queries' types (`setBenchCachePolicies`), in memory storage; the row is checked to be hitting.
+ * Undefined skips the row with a note.
  */
-export const responseCacheEnv: Record<string, string> | undefined = undefined;
+export const responseCacheEnv: Record<string, string> | undefined = { GATEHOUSE_RESPONSE_CACHE: 'true' };
 
 export interface GatewayLaunch {
   port: number;
@@ -120,9 +121,14 @@ function gatehouseSpecs(repoRoot: string): Record<Extract<GatewayRowId, `gatehou
       ...common,
       id: 'gatehouse-keyed-cached',
       label: '(b) + response cache hits',
+      version: `${common.version}, plan ${KEYED_PLAN.name}, response cache in memory`,
       unavailable: responseCacheEnv ? undefined : responseCacheNote(),
       env: (launch) => ({ ...baseEnv(launch), ...responseCacheEnv }),
-      afterReady: keyedSession,
+      afterReady: async (baseUrl, launch) => {
+        const session = await keyedSession(baseUrl, launch);
+        await setBenchCachePolicies(baseUrl, launch.adminToken);
+        return session;
+      },
     },
   };
 }

@@ -2,8 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { GatehouseConfig } from './config/schema.js';
 import { createAdminServer } from './admin/server.js';
 import { setUpAdminToken } from './admin/auth.js';
+import { Redis } from 'ioredis';
+import type { ChangeFeed } from './cluster/change-feed.js';
 import { subscribeConsumerChanges } from './cluster/consumer-changes.js';
 import { openChangeFeed } from './cluster/open-change-feed.js';
+import { createRedisConnection, type RedisConnection } from './cluster/redis.js';
 import { badUserInput } from './errors.js';
 import { ServedGraph } from './graph/generation.js';
 import { Registry } from './graph/registry.js';
@@ -16,6 +19,10 @@ import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
 import { createGuardedAgent } from './net/guarded-agent.js';
 import { openBudget } from './store/counters/open-budget.js';
 import { createRequestPath } from './request-path/server.js';
+import { MemoryStorage } from './request-path/plugins/response-cache/memory-storage.js';
+import { CachePolicyBook } from './request-path/plugins/response-cache/policy-book.js';
+import { RedisStorage } from './request-path/plugins/response-cache/redis-storage.js';
+import { ResponseCache } from './request-path/plugins/response-cache/response-cache.js';
 import { openStore } from './store/index.js';
 
 export interface Gatehouse {
@@ -43,20 +50,26 @@ export interface GatehouseOptions {
    * @default `{ "<GATEHOUSE_API_KEY_HEADER>": "" }` on /graphql, `{ "Authorization": "Bearer " }` on /admin/graphql
    */
   graphiqlHeaders?: () => { graphql?: GraphiQLHeaders; admin?: GraphiQLHeaders };
+  /**
+   * How this instance tells the others sharing its store what changed (cache invalidations, cache
+   * policies). The caller owns it. @default a `LocalChangeFeed` of this process, closed with it
+   */
+  changeFeed?: ChangeFeed;
 }
 
 /** Wires config → store → graph → servers. Nothing here handles a request itself. */
 export async function createGatehouse(
   config: Readonly<GatehouseConfig>,
   log: Logger,
-  { now, graphiqlHeaders }: GatehouseOptions = {},
+  { now, graphiqlHeaders, changeFeed }: GatehouseOptions = {},
 ): Promise<Gatehouse> {
   const store = await openStore(config.store, { log: log.child({ component: 'store' }) });
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
   const token = await setUpAdminToken(config.adminToken, store);
   // Instances sharing a PostgreSQL schema tell each other about writes; an embedded store has one instance.
-  const feed = await openChangeFeed(config.store, log);
+  const ownFeed = changeFeed === undefined;
+  const feed = changeFeed ?? (await openChangeFeed(config.store, log));
 
   let registry: Registry | undefined;
   let registrySync: RegistrySync | undefined;
@@ -94,13 +107,30 @@ export async function createGatehouse(
       }
     }
   } catch (error) {
-    await feed.close();
+    if (ownFeed) await feed.close();
     await store.close();
     throw error;
   }
 
   // With Redis, every instance spends one shared budget; tests that inject a clock decide on it.
   const limitBudget = await openBudget(config.redis, log, { callerClock: now !== undefined });
+  const cacheRedis = config.responseCache.enabled ? await openCacheRedis(config, log) : undefined;
+  const responseCache = config.responseCache.enabled
+    ? new ResponseCache({
+        storage: cacheRedis ? new RedisStorage(cacheRedis.client as Redis, config.redis!.keyPrefix) : new MemoryStorage(config.responseCache.maxBytes),
+        feed,
+        policies: new CachePolicyBook(() => store.listCachePolicies()),
+        log,
+        now,
+      })
+    : undefined;
+  try {
+    await responseCache?.start();
+  } catch (error) {
+    staticSupergraph?.stop();
+    await Promise.all([store.close(), cacheRedis?.close(), limitBudget.close(), ownFeed && feed.close()]);
+    throw error;
+  }
   const graphql = createRequestPath({
     served,
     log,
@@ -113,6 +143,7 @@ export async function createGatehouse(
     budget: limitBudget.budget,
     now,
     consumerChanges: { subscribe: (listener) => subscribeConsumerChanges(feed, listener) },
+    responseCache,
   });
   const admin = createAdminServer({
     token,
@@ -122,6 +153,7 @@ export async function createGatehouse(
     store,
     served,
     changes: feed,
+    responseCache,
     async validateBackendUrl(url, field = 'input.url') {
       try {
         await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
@@ -146,8 +178,8 @@ export async function createGatehouse(
     }
     http.server.closeAllConnections();
     await stopped;
-    await feed.close();
-    await Promise.all([store.close(), dispatcher.close(), limitBudget.close()]);
+    responseCache?.stop();
+    await Promise.all([store.close(), dispatcher.close(), limitBudget.close(), cacheRedis?.close(), ownFeed && feed.close()]);
     log.info('stopped');
   }
 
@@ -174,4 +206,22 @@ export async function createGatehouse(
       return closing;
     },
   };
+}
+
+/**
+ * The response cache's Redis, when one is configured: a connection of its own (cache commands
+ * must not queue behind budget spends), with the same bounded timeouts. The cache reads its tag
+ * sets with scripts that need a single node, so on a Redis Cluster it stays in memory.
+ */
+async function openCacheRedis(config: Readonly<GatehouseConfig>, log: Logger): Promise<RedisConnection | undefined> {
+  if (!config.redis) return undefined;
+  const connection = createRedisConnection(config.redis, log.child({ component: 'response-cache' }));
+  if (!(connection.client instanceof Redis)) {
+    log.warn('the response cache needs a single Redis node (or Sentinel), not a Cluster: it stays in this process');
+    await connection.close();
+    return undefined;
+  }
+  // A cache is never a reason not to start: without Redis yet, answers are misses until it is there.
+  if (!(await connection.ready(config.redis.connectTimeoutMs))) log.warn('response cache Redis not reachable at start; answering with misses until it is');
+  return connection;
 }

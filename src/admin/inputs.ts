@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badUserInput } from '../errors.js';
 import type { BackendRegistration, BackendUpdate } from '../graph/registry.js';
-import { backendName, backendUrl, headerList, maxResponseBytes, timeoutMs } from '../sources/fields.js';
+import { backendName, backendUrl, forwardHeaderList, headerList, maxResponseBytes, timeoutMs } from '../sources/fields.js';
 import type { RegisterBackendInput, UpdateBackendInput } from './__generated__/resolvers-types.js';
 
 /**
@@ -13,6 +13,7 @@ const registerCommon = z.object({
   kind: z.enum(['FEDERATION_SUBGRAPH', 'GRAPHQL', 'OPENAPI']),
   url: backendUrl,
   headers: headerList.nullish(),
+  forwardHeaders: forwardHeaderList.nullish(),
   timeoutMs: timeoutMs.nullish(),
   maxResponseBytes: maxResponseBytes.nullish(),
 });
@@ -21,6 +22,7 @@ const updateCommonFields = z.object({
   name: backendName,
   url: backendUrl.nullish(),
   headers: headerList.nullish(),
+  forwardHeaders: forwardHeaderList.nullish(),
   timeoutMs: timeoutMs.nullish(),
   clearTimeout: z.boolean().nullish(),
   maxResponseBytes: maxResponseBytes.nullish(),
@@ -59,6 +61,7 @@ export function parseRegisterBackendInput(input: RegisterBackendInput): BackendR
     kind: parsed.kind,
     url: parsed.url,
     headers: parsed.headers ?? {},
+    forwardHeaders: parsed.forwardHeaders ?? [],
     timeoutMs: parsed.timeoutMs ?? null,
     maxResponseBytes: parsed.maxResponseBytes ?? null,
     fields: kindFieldsOf(input, registerCommon),
@@ -71,6 +74,7 @@ export function parseUpdateBackendInput(input: UpdateBackendInput): BackendUpdat
     name: parsed.name,
     ...(parsed.url != null && { url: parsed.url }),
     ...(parsed.headers != null && { headers: parsed.headers }),
+    ...(parsed.forwardHeaders != null && { forwardHeaders: parsed.forwardHeaders }),
     ...(parsed.timeoutMs != null && { timeoutMs: parsed.timeoutMs }),
     ...(parsed.clearTimeout && { timeoutMs: null }),
     ...(parsed.maxResponseBytes != null && { maxResponseBytes: parsed.maxResponseBytes }),

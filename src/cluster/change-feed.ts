@@ -8,7 +8,9 @@
 export type ClusterEvent =
   | { type: 'registry-changed'; version: number }
   | { type: 'consumers-changed'; what: 'api-key' | 'consumer' | 'plan' | 'trusted-document'; id?: string; name?: string }
-  | { type: 'cache-invalidated'; scope: 'all' | 'type' | 'entity'; typeName?: string; key?: string };
+  | { type: 'cache-invalidated'; scope: 'all' | 'type' | 'entity'; typeName?: string; key?: string }
+  /** The admin API's response cache policies changed: re-read them from the store. */
+  | { type: 'cache-policies-changed' };
 
 export type ClusterEventListener = (event: ClusterEvent) => void;
 

@@ -172,6 +172,11 @@ export const configSchema = z
     GATEHOUSE_TRUSTED_PROXIES: cidrList.default([]),
     /** Which header the trusted proxies write. */
     GATEHOUSE_CLIENT_ADDRESS_HEADER: z.enum(['x-forwarded-for', 'forwarded']).default('x-forwarded-for'),
+
+    // Response cache (request path); nothing is cached without an admin policy or @cacheControl hint.
+    GATEHOUSE_RESPONSE_CACHE: booleanString.default(true),
+    /** Memory the in-process cache may take, in bytes (64 MiB); with Redis, Redis's maxmemory bounds it. */
+    GATEHOUSE_RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(1_024).default(67_108_864),
   })
   .superRefine((config, ctx) => {
     const options = config.GATEHOUSE_REDIS_OPTIONS;
@@ -237,6 +242,7 @@ export interface GatehouseConfig {
   /** Undefined: budgets are counted in this process's memory. */
   redis: RedisConfig | undefined;
   clientAddress: ClientAddressConfig;
+  responseCache: ResponseCacheConfig;
 }
 
 export interface RedisConfig {
@@ -254,6 +260,13 @@ export interface ClientAddressConfig {
   /** CIDRs of the proxies whose forwarding header is believed. */
   trustedProxies: readonly string[];
   header: 'x-forwarded-for' | 'forwarded';
+}
+
+export interface ResponseCacheConfig {
+  /** `GATEHOUSE_RESPONSE_CACHE`: false leaves it out (every answer says `BYPASS`). */
+  enabled: boolean;
+  /** Bound of the in-process storage, in bytes (with Redis, entries live there, shared by every instance). */
+  maxBytes: number;
 }
 
 export interface AuthConfig {
@@ -360,5 +373,6 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
         }
       : undefined,
     clientAddress: { trustedProxies: raw.GATEHOUSE_TRUSTED_PROXIES, header: raw.GATEHOUSE_CLIENT_ADDRESS_HEADER },
+    responseCache: { enabled: raw.GATEHOUSE_RESPONSE_CACHE, maxBytes: raw.GATEHOUSE_RESPONSE_CACHE_MAX_BYTES },
   };
 }

@@ -35,6 +35,7 @@ export function buildGraph(prepared: readonly PreparedSource[], { version, compo
       version,
       composedAt,
       supergraphSdl: composed.value.supergraphSdl,
+      subgraphTypeDefs: subgraphs.map((subgraph) => subgraph.typeDefs),
       executorFor: ({ name }) => {
         const executor = executors.get(name);
         if (!executor) throw new Error(`The supergraph names a subgraph "${name}" that was not built.`);

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
-import { isInterfaceType, isObjectType, printSchema, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, parse, printSchema, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { SubgraphExecutor } from '../sources/types.js';
+import { readCacheHints, type CacheHints } from './cache-hints.js';
 import { createGatewayEngine } from './engine/engine.js';
-import { readSupergraphFacts, type CostDirectiveNames } from './supergraph-facts.js';
+import { readSupergraphFacts, type CostDirectiveNames, type EntityKeys } from './supergraph-facts.js';
 
 /**
  * One composed schema as served, with what Gatehouse derives from it computed once, here. Each
@@ -23,6 +25,15 @@ export interface Generation {
   costDirectiveNames: CostDirectiveNames;
   /** Every `Type.field` of the API schema (object and interface fields). */
   coordinates: ReadonlySet<string>;
+  /** SHA-256 of `supergraphSdl` (hex): with `version`, what response cache keys name the schema by. */
+  supergraphHash: string;
+  /**
+   * `@cacheControl` hints of the subgraphs' SDLs (and of the supergraph, when composition kept the
+   * directive), by coordinate. Static supergraphs have no subgraph SDLs: only the supergraph's.
+   */
+  cacheHints: CacheHints;
+  /** Entity keys per type (`@join__type(key:)`): how the response cache names an object. */
+  entityKeys: EntityKeys;
   /** Runs a validated operation of `schema`: planned, fetched from the subgraphs, completed. */
   execute(args: ExecutionArgs): Promise<ExecutionResult>;
 }
@@ -33,6 +44,8 @@ export interface GenerationInput {
   supergraphSdl: string;
   /** The executor of each subgraph the supergraph names (by name, with the URL it gives). */
   executorFor(subgraph: { name: string; url: string }): SubgraphExecutor;
+  /** The subgraphs' SDLs, when the graph was composed here: where `@cacheControl` hints are read. @default [] */
+  subgraphTypeDefs?: readonly DocumentNode[];
 }
 
 const generationsBySchema = new WeakMap<GraphQLSchema, Generation>();
@@ -43,8 +56,9 @@ export function generationOf(schema: GraphQLSchema): Generation | undefined {
 }
 
 /** The API schema of a supergraph, the engine serving it, and its derived facts. */
-export function buildGeneration({ version, composedAt, supergraphSdl, executorFor }: GenerationInput): Generation {
-  const facts = readSupergraphFacts(supergraphSdl);
+export function buildGeneration({ version, composedAt, supergraphSdl, executorFor, subgraphTypeDefs = [] }: GenerationInput): Generation {
+  const supergraph = parse(supergraphSdl, { noLocation: true });
+  const facts = readSupergraphFacts(supergraph);
   // The API schema as @graphql-tools derives it from the supergraph: what clients validate and
   // introspect against (its own resolvers never run; the engine executes every operation).
   const schema = getStitchedSchemaFromSupergraphSdl({ supergraphSdl });
@@ -63,6 +77,9 @@ export function buildGeneration({ version, composedAt, supergraphSdl, executorFo
     backendNames: subgraphs.map((subgraph) => subgraph.name),
     costDirectiveNames: facts.costDirectiveNames,
     coordinates: schemaCoordinates(schema),
+    supergraphHash: createHash('sha256').update(supergraphSdl).digest('hex'),
+    cacheHints: readCacheHints([...subgraphTypeDefs, supergraph]),
+    entityKeys: facts.entityKeys,
     execute: engine.execute,
   };
   generationsBySchema.set(schema, generation);

@@ -21,6 +21,8 @@ export interface BackendUpdate {
   name: string;
   url?: string;
   headers?: Record<string, string>;
+  /** Replaces the list of forwarded client headers. */
+  forwardHeaders?: string[];
   timeoutMs?: number | null;
   maxResponseBytes?: number | null;
   fields: KindFields;

@@ -1,14 +1,25 @@
-import { Kind, parse, type ConstDirectiveNode, type ConstValueNode, type DocumentNode } from 'graphql';
+import { Kind, parse, print, type ConstDirectiveNode, type ConstValueNode, type DocumentNode, type SelectionSetNode } from 'graphql';
 
 /**
- * What Gatehouse reads off a supergraph SDL, once per generation: the subgraphs it names and what
- * the cost directives are called. Nothing else reads the supergraph text.
+ * What Gatehouse reads off a supergraph SDL, once per generation: the subgraphs it names, what
+ * the cost directives are called and the entities' keys. Nothing else reads the supergraph text.
  */
 export interface SupergraphFacts {
   /** By the `join__Graph` enum value the stitching layer names subschemas with (`PRODUCTS`). */
   subgraphs: ReadonlyMap<string, { name: string; url: string }>;
   costDirectiveNames: CostDirectiveNames;
+  /** The keys of each entity type, from `@join__type(key:)`: what identifies one object of it. */
+  entityKeys: EntityKeys;
 }
+
+/** One `@key` of an entity type, e.g. `upc` or `id organization { id }`. */
+export interface EntityKey {
+  /** The key's fields as a selection set. */
+  selections: SelectionSetNode;
+}
+
+/** Keys by type name, each distinct key once (subgraphs declaring the same key share it). */
+export type EntityKeys = ReadonlyMap<string, readonly EntityKey[]>;
 
 /**
  * What `@cost` and `@listSize` are called in a schema. Subgraphs import them
@@ -26,7 +37,30 @@ export const DEFAULT_COST_DIRECTIVE_NAMES: CostDirectiveNames = Object.freeze({ 
 
 export function readSupergraphFacts(supergraph: string | DocumentNode): SupergraphFacts {
   const document = typeof supergraph === 'string' ? parse(supergraph, { noLocation: true }) : supergraph;
-  return { subgraphs: joinGraphs(document), costDirectiveNames: costDirectiveNames(document) };
+  return { subgraphs: joinGraphs(document), costDirectiveNames: costDirectiveNames(document), entityKeys: entityKeysOf(document) };
+}
+
+/** `type Product @join__type(graph: PRODUCTS, key: "upc") @join__type(graph: REVIEWS, key: "upc")` */
+function entityKeysOf(document: DocumentNode): Map<string, EntityKey[]> {
+  const keys = new Map<string, EntityKey[]>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
+    const seen = new Set<string>();
+    for (const directive of definition.directives ?? []) {
+      if (directive.name.value !== 'join__type') continue;
+      const key = argument(directive, 'key');
+      if (key?.kind !== Kind.STRING || key.value.trim() === '') continue;
+      // Composition checked every key; a supergraph whose key does not parse is not served (this throws).
+      const selections = (parse(`{ ${key.value} }`, { noLocation: true }).definitions[0] as { selectionSet: SelectionSetNode }).selectionSet;
+      const printed = print(selections);
+      if (seen.has(printed)) continue;
+      seen.add(printed);
+      let forType = keys.get(definition.name.value);
+      if (!forType) keys.set(definition.name.value, (forType = []));
+      forType.push({ selections });
+    }
+  }
+  return keys;
 }
 
 /** `enum join__Graph { PRODUCTS @join__graph(name: "products", url: "…") }` */

@@ -23,6 +23,8 @@ import type { ConsumerChanges } from './consumer-changes.js';
 import { useConsumerAuth } from './plugins/use-consumer-auth.js';
 import { useFieldAuthorization } from './plugins/use-field-authorization.js';
 import { useGenerationEngine } from './plugins/use-generation-engine.js';
+import type { ResponseCache } from './plugins/response-cache/response-cache.js';
+import { useResponseCache } from './plugins/use-response-cache.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
@@ -50,6 +52,8 @@ export interface RequestPathOptions {
   now?: () => number;
   /** Changes to consumers, plans, keys and trusted documents made on any instance (drop cached lookups). @default none */
   consumerChanges?: ConsumerChanges;
+  /** The response cache; undefined: off (`GATEHOUSE_RESPONSE_CACHE=false`), every answer says BYPASS. */
+  responseCache?: ResponseCache;
 }
 
 export type RequestPathServer = YogaServerInstance<ServerContext, object>;
@@ -67,6 +71,7 @@ export function createRequestPath({
   budget,
   now,
   consumerChanges,
+  responseCache,
 }: RequestPathOptions): RequestPathServer {
   // Every plugin left out here reads `context.consumer`; without authentication there is none.
   const managed = <T>(plugins: () => T[]): T[] => (auth.apiManagement ? plugins() : []);
@@ -144,9 +149,15 @@ export function createRequestPath({
         useRateLimit({ budget, now }),
       ]),
       useVariableErrorCodes(),
-      // Last: it replaces graphql-js execution with the generation's engine, for whatever document
-      // the plugins above left (field authorization may have redacted it).
+      // It replaces graphql-js execution with the generation's engine, for whatever document the
+      // plugins above left (field authorization may have redacted it).
       useGenerationEngine(),
+      // After every plugin above: a hit must not skip anything (authentication, limits, field
+      // authorization, cost, rate limit all ran in their hooks, and a hit spends its static cost like
+      // any request); the key takes the document as field authorization left it, and a miss wraps the
+      // engine's execute. Outside `managed`: without API management every caller is anonymous, and
+      // only public answers are cached.
+      useResponseCache({ cache: responseCache }),
       // Last: its onResponse compresses the answer with every header the others set.
       useResponseCompression(),
     ],

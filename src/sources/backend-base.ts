@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendName, backendUrl, headerRecord, maxResponseBytes, timeoutMs } from './fields.js';
+import { backendName, backendUrl, forwardHeaderNames, headerRecord, maxResponseBytes, timeoutMs } from './fields.js';
 
 /** What every backend has, whatever its kind. */
 export const backendBase = z.object({
@@ -8,6 +8,8 @@ export const backendBase = z.object({
   url: backendUrl,
   /** Sent with every request to the backend (may hold credentials: never logged, never returned). */
   headers: headerRecord,
+  /** Client request headers sent on to the backend (lower-case names); every other one stays at the gateway. */
+  forwardHeaders: forwardHeaderNames,
   /** Per-backend timeout; `null` means the gateway default. */
   timeoutMs: timeoutMs.nullable(),
   /** Largest answer read from this backend, in bytes; `null` means the gateway default. */
@@ -24,6 +26,8 @@ export interface BackendColumns {
   kind: string;
   url: string;
   headers: unknown;
+  /** jsonb: the forwarded header names. */
+  forwardHeaders: unknown;
   sdl: string;
   sdlSource: string;
   timeoutMs: number | null;
@@ -35,8 +39,8 @@ export interface BackendColumns {
 
 /** The fields every kind reads from the same columns, unchecked (the kind's schema checks them). */
 export function baseFromColumns(columns: BackendColumns): Record<string, unknown> {
-  const { name, kind, url, headers, timeoutMs, maxResponseBytes } = columns;
-  return { name, kind, url, headers, timeoutMs, maxResponseBytes };
+  const { name, kind, url, headers, forwardHeaders, timeoutMs, maxResponseBytes } = columns;
+  return { name, kind, url, headers, forwardHeaders, timeoutMs, maxResponseBytes };
 }
 
 /** The kind-specific admin input fields, as the admin API hands them over (null and absent alike). */

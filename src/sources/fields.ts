@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDENTITY_HEADER_NAMES } from './identity-headers.js';
 
 /**
  * The rules of the fields backends are described with, shared by every kind: the admin API
@@ -16,8 +17,20 @@ const headerValue = z
   .max(8192, 'is longer than 8192 characters')
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   .regex(/^[^\u0000-\u0008\u000a-\u001f\u007f]*$/, 'contains control characters');
-// Hop-by-hop and framing headers are the gateway's to set, not the admin's.
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'upgrade', 'te', 'trailer', 'keep-alive']);
+// Hop-by-hop and framing headers are the gateway's to set, not the admin's; so are the headers
+// that tell a backend who is calling (`identity-headers.ts`), or a backend could be told a lie.
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'connection',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+  ...IDENTITY_HEADER_NAMES,
+]);
 
 /** Headers as admins give them (a list of name/value pairs), as a record with lower-case names. */
 export const headerList = z
@@ -33,6 +46,28 @@ export const headerList = z
     });
   })
   .transform((list) => Object.fromEntries(list.map((header) => [header.name.toLowerCase(), header.value])));
+
+/**
+ * Client headers a backend is sent (`forwardHeaders`), as admins list them: names only, stored in
+ * lower case. The gateway's own headers (identity, framing) can't be listed: a client could then
+ * name the consumer itself.
+ */
+export const forwardHeaderList = z
+  .array(headerName)
+  .max(50, 'at most 50 headers')
+  .superRefine((names, ctx) => {
+    const seen = new Set<string>();
+    names.forEach((name, index) => {
+      const lower = name.toLowerCase();
+      if (RESERVED_HEADERS.has(lower)) ctx.addIssue({ code: 'custom', path: [index], message: `"${name}" is set by the gateway and cannot be forwarded` });
+      if (seen.has(lower)) ctx.addIssue({ code: 'custom', path: [index], message: `"${name}" is given twice` });
+      seen.add(lower);
+    });
+  })
+  .transform((names) => names.map((name) => name.toLowerCase()));
+
+/** Forwarded header names as stored: lower case. */
+export const forwardHeaderNames = z.array(z.string());
 
 /** Headers as stored: lower-case names to values. */
 export const headerRecord = z.record(z.string(), z.string());

@@ -12,6 +12,7 @@ export interface Database {
   consumers: ConsumersTable;
   api_keys: ApiKeysTable;
   trusted_documents: TrustedDocumentsTable;
+  cache_policies: CachePoliciesTable;
 }
 
 export interface BackendsTable {
@@ -20,6 +21,8 @@ export interface BackendsTable {
   url: string;
   /** jsonb: drivers hand back the parsed object; we write JSON text. */
   headers: ColumnType<unknown, string, string>;
+  /** jsonb list of lower-case header names, like `headers`. */
+  forward_headers: ColumnType<unknown, string | undefined, string>;
   sdl: string;
   sdl_source: string;
   timeout_ms: number | null;
@@ -85,4 +88,14 @@ export interface TrustedDocumentsTable {
   hash: string;
   document: string;
   created_at: Generated<Date>;
+}
+
+export interface CachePoliciesTable {
+  /** `Type` or `Type.field`. */
+  coordinate: string;
+  max_age_seconds: number;
+  /** `PUBLIC` or `PRIVATE`. */
+  scope: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }

@@ -2,11 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { AdvisoryLockKey } from './locks.js';
+import * as cachePolicyQueries from './cache-policy-queries.js';
 import * as consumerQueries from './consumer-queries.js';
 import * as queries from './queries.js';
 import { attempt, StoreError, storeErrorOf } from './store-error.js';
 import type {
   ApiKeyInput,
+  CachePolicyInput,
   ConsumerInput,
   ConsumerPatch,
   PlanInput,
@@ -188,6 +190,20 @@ class KyselyStore implements Store {
     return this.#run('removeTrustedDocument', `remove trusted document ${hash}`, () =>
       consumerQueries.removeTrustedDocument(this.#db, hash),
     );
+  }
+
+  // ─── response cache policies ───
+
+  listCachePolicies() {
+    return this.#run('listCachePolicies', 'list the cache policies', () => cachePolicyQueries.listCachePolicies(this.#db));
+  }
+
+  setCachePolicy(policy: CachePolicyInput) {
+    return this.#run('setCachePolicy', `set the cache policy of "${policy.coordinate}"`, () => cachePolicyQueries.setCachePolicy(this.#db, policy));
+  }
+
+  removeCachePolicy(coordinate: string) {
+    return this.#run('removeCachePolicy', `remove the cache policy of "${coordinate}"`, () => cachePolicyQueries.removeCachePolicy(this.#db, coordinate));
   }
 
   withRegistryLock<T>(fn: (tx: RegistryTransaction) => Promise<T>): Promise<T> {

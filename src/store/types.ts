@@ -44,7 +44,28 @@ export interface RegistryTransaction {
   pruneSchemaVersions(keep: number): Promise<number>;
 }
 
-export interface Store extends ConsumerStore {
+/** A response cache policy set through the admin API: it overrides the subgraphs' `@cacheControl` hint there. */
+export interface CachePolicyRecord {
+  /** `Type` or `Type.field`. */
+  coordinate: string;
+  maxAgeSeconds: number;
+  scope: 'PUBLIC' | 'PRIVATE';
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type CachePolicyInput = Pick<CachePolicyRecord, 'coordinate' | 'maxAgeSeconds' | 'scope'>;
+
+export interface CachePolicyStore {
+  /** Every policy, by coordinate. */
+  listCachePolicies(): Promise<CachePolicyRecord[]>;
+  /** Inserts or replaces the policy of `coordinate`. */
+  setCachePolicy(policy: CachePolicyInput): Promise<CachePolicyRecord>;
+  /** Returns whether a policy was removed. */
+  removeCachePolicy(coordinate: string): Promise<boolean>;
+}
+
+export interface Store extends ConsumerStore, CachePolicyStore {
   readonly engine: 'embedded' | 'postgres';
   listBackends(): Promise<BackendRecord[]>;
   getBackend(name: string): Promise<BackendRecord | undefined>;

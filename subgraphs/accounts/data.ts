@@ -7,8 +7,16 @@ export interface UserRow {
   createdAt: string;
 }
 
-/** The example has no authentication: `Query.me` is always this user. */
-export const currentUserId = 'u1';
+/**
+ * Which example user each consumer is, for `Query.me`: Gatehouse names the consumer it
+ * authenticated in `x-gatehouse-consumer`. A consumer named like a user's `username` is that
+ * user too (`alice`, `bkowalski`, …); any other consumer, or an anonymous caller, is nobody.
+ */
+export const userIdsByConsumer: ReadonlyMap<string, string> = new Map([
+  ['demo', 'u1'],
+  ['acme-mobile', 'u2'],
+  ['acme-backend', 'u3'],
+]);
 
 export const users: readonly UserRow[] = [
   { id: 'u1', username: 'alice', name: 'Alice Moreau', email: 'alice.moreau@example.com', createdAt: '2022-01-14T09:12:00Z' },
@@ -34,3 +42,12 @@ export const users: readonly UserRow[] = [
 ];
 
 export const usersById: ReadonlyMap<string, UserRow> = new Map(users.map((user) => [user.id, user]));
+
+const usersByUsername: ReadonlyMap<string, UserRow> = new Map(users.map((user) => [user.username, user]));
+
+/** The example user a consumer (as named in `x-gatehouse-consumer`) is, if any. */
+export function userOfConsumer(consumer: string | null): UserRow | undefined {
+  if (!consumer) return undefined;
+  const id = userIdsByConsumer.get(consumer);
+  return id === undefined ? usersByUsername.get(consumer) : usersById.get(id);
+}

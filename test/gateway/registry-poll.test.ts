@@ -42,7 +42,7 @@ describe('a registry write nobody announced', () => {
 
   async function writeSilently(index: number): Promise<number> {
     const { name, url } = subgraphs[index]!;
-    const outcome = await silent.register({ name, kind: 'FEDERATION_SUBGRAPH', url, headers: {}, timeoutMs: null, maxResponseBytes: null, fields: {} });
+    const outcome = await silent.register({ name, kind: 'FEDERATION_SUBGRAPH', url, headers: {}, forwardHeaders: [], timeoutMs: null, maxResponseBytes: null, fields: {} });
     if (!outcome.ok) throw new Error(`registering ${name} failed: ${JSON.stringify(outcome.refusal)}`);
     return outcome.value.schema.version;
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { configSchema, toGatehouseConfig } from '../../src/config/schema.js';
+import type { ChangeFeed } from '../../src/cluster/change-feed.js';
 import { createGatehouse, type Gatehouse } from '../../src/gatehouse.js';
 import { createLogger } from '../../src/log.js';
 
@@ -42,6 +43,8 @@ export interface StartGatehouseOptions {
   logDestination?: DestinationStream;
   /** Clock of rate limits and quotas, in ms since the epoch, so tests never wait for a window. @default Date.now */
   now?: () => number;
+  /** Shared with other instances in the test, as instances on one store share theirs. @default a feed of its own */
+  changeFeed?: ChangeFeed;
 }
 
 export interface RunningGatehouse extends AsyncDisposable {
@@ -101,6 +104,7 @@ export async function startGatehouse({
   anonymousAccess = true,
   logDestination,
   now,
+  changeFeed,
 }: StartGatehouseOptions = {}): Promise<RunningGatehouse> {
   const ownDataDir = dataDir === undefined;
   const dir = dataDir ?? (await freshDataDir());
@@ -116,7 +120,7 @@ export async function startGatehouse({
       ...env,
     }),
   );
-  const gatehouse = await createGatehouse(config, createLogger(config.logLevel, logDestination), { now });
+  const gatehouse = await createGatehouse(config, createLogger(config.logLevel, logDestination), { now, changeFeed });
   const url = await gatehouse.listen();
   let closed = false;
   const close = async () => {

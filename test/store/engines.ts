@@ -105,6 +105,7 @@ export function backendInput(name: string, overrides: Partial<Record<string, unk
     kind: 'FEDERATION_SUBGRAPH',
     url: `http://127.0.0.1:4001/${name}/graphql`,
     headers: {},
+    forwardHeaders: [],
     sdl: `type Query { ${name.replace(/[^a-z0-9_]/g, '_')}: String }`,
     sdlSource: 'INLINE',
     timeoutMs: null,

@@ -15,7 +15,7 @@ describe.each(storeEngines)('$name migrations', (engine) => {
   });
 
   it('create the tables once and then find nothing to do', async () => {
-    expect(await migrateToLatest(raw.db)).toEqual(['001-registry', '002-consumers', '003-backend-kinds', '004-backend-response-limits']);
+    expect(await migrateToLatest(raw.db)).toEqual(['001-registry', '002-consumers', '003-backend-kinds', '004-backend-response-limits', '005-response-cache-and-forwarded-headers']);
     expect(await migrateToLatest(raw.db)).toEqual([]);
 
     const { rows } = await sql<{ table_name: string }>`
@@ -24,6 +24,7 @@ describe.each(storeEngines)('$name migrations', (engine) => {
     expect(rows.map((row) => row.table_name)).toEqual([
       'api_keys',
       'backends',
+      'cache_policies',
       'consumers',
       'kysely_migration',
       'kysely_migration_lock',

@@ -34,6 +34,7 @@ describe('postgres store', () => {
     expect(tables.map((row) => row.table_name)).toEqual([
       'api_keys',
       'backends',
+      'cache_policies',
       'consumers',
       'kysely_migration',
       'kysely_migration_lock',
@@ -67,7 +68,7 @@ describe('postgres store', () => {
       expect((await store.getBackend('counter'))?.timeoutMs).toBe(1 + instances.length * increments);
     }
     const applied = await runSql(`select name from ${schema}.kysely_migration order by name`);
-    expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }, { name: '003-backend-kinds' }, { name: '004-backend-response-limits' }]);
+    expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }, { name: '003-backend-kinds' }, { name: '004-backend-response-limits' }, { name: '005-response-cache-and-forwarded-headers' }]);
   });
 
   it('works in a schema that exists already', async () => {

@@ -59,6 +59,7 @@ describe.each(storeEngines)('$name store', (engine) => {
       name,
       url,
       headers,
+      forwardHeaders: ['x-tenant', 'accept-language'],
       timeoutMs,
       maxResponseBytes,
       kind: 'OPENAPI' as const,

@@ -2,6 +2,9 @@ import { GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { ApiKey, Consumer, ConsumerConnection, ConsumerEdge } from './consumer-types.js';
 import { addTrustedDocuments } from './Mutation/addTrustedDocuments.js';
+import { purgeResponseCache } from './Mutation/purgeResponseCache.js';
+import { removeCachePolicy } from './Mutation/removeCachePolicy.js';
+import { setCachePolicy } from './Mutation/setCachePolicy.js';
 import { checkBackend } from './Mutation/checkBackend.js';
 import { createConsumer } from './Mutation/createConsumer.js';
 import { createPlan } from './Mutation/createPlan.js';
@@ -17,6 +20,7 @@ import { updateBackend } from './Mutation/updateBackend.js';
 import { updateConsumer } from './Mutation/updateConsumer.js';
 import { updatePlan } from './Mutation/updatePlan.js';
 import { backend } from './Query/backend.js';
+import { cachePolicies } from './Query/cachePolicies.js';
 import { backends } from './Query/backends.js';
 import { consumer } from './Query/consumer.js';
 import { consumers } from './Query/consumers.js';
@@ -25,7 +29,7 @@ import { plans } from './Query/plans.js';
 import { schema } from './Query/schema.js';
 import { schemaVersions } from './Query/schemaVersions.js';
 import { trustedDocuments } from './Query/trustedDocuments.js';
-import { Backend, SchemaVersion } from './types.js';
+import { Backend, CachePolicy, SchemaVersion } from './types.js';
 
 const DateTime = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
@@ -36,7 +40,7 @@ const DateTime = new GraphQLScalarType<Date, string>({
 
 export const resolvers: Resolvers = {
   DateTime,
-  Query: { backends, backend, schema, schemaVersions, plans, plan, consumers, consumer, trustedDocuments },
+  Query: { backends, backend, schema, schemaVersions, plans, plan, consumers, consumer, trustedDocuments, cachePolicies },
   Mutation: {
     registerBackend,
     updateBackend,
@@ -53,7 +57,11 @@ export const resolvers: Resolvers = {
     rotateApiKey,
     addTrustedDocuments,
     removeTrustedDocument,
+    setCachePolicy,
+    removeCachePolicy,
+    purgeResponseCache,
   },
+  CachePolicy,
   Backend,
   SchemaVersion,
   Consumer,

@@ -1,5 +1,5 @@
 import { descriptionOrigin } from '../../sources/backend.js';
-import type { BackendResolvers, SchemaVersionResolvers } from '../__generated__/resolvers-types.js';
+import type { BackendResolvers, CachePolicyResolvers, SchemaVersionResolvers } from '../__generated__/resolvers-types.js';
 
 export const Backend: BackendResolvers = {
   // Header values may be credentials: only their names leave the gateway.
@@ -25,4 +25,8 @@ export const Backend: BackendResolvers = {
 export const SchemaVersion: SchemaVersionResolvers = {
   sdl: (version) => version.apiSdl,
   backends: (version) => version.backendNames,
+};
+
+export const CachePolicy: CachePolicyResolvers = {
+  maxAge: (policy) => policy.maxAgeSeconds,
 };

@@ -5,6 +5,7 @@ import { backendBadResponse, backendResponseTooLarge, backendTimeout, backendUna
 import type { Logger } from '../../log.js';
 import { readBoundedBody } from '../../net/read-bounded-body.js';
 import { transportFailure } from '../../net/transport-failure.js';
+import { backendRequestHeaders, headerIdentityKey } from '../identity-headers.js';
 import type { SubgraphExecutor, SubgraphRequest } from '../types.js';
 
 export interface SubgraphEndpoint {
@@ -12,6 +13,8 @@ export interface SubgraphEndpoint {
   name: string;
   url: string;
   headers: Readonly<Record<string, string>>;
+  /** Client request headers sent on (lower-case names); the identity headers are always sent. @default [] */
+  forwardHeaders?: readonly string[];
   timeoutMs: number;
   /** Largest answer read, in bytes; past it the fetch fails with BACKEND_BAD_RESPONSE, unread. */
   maxResponseBytes: number;
@@ -32,13 +35,21 @@ export interface SubgraphExecutorOptions {
 
 /** A backend's endpoint: its own timeout and answer limit, or the gateway's. */
 export function endpointOf(
-  backend: { name: string; url: string; headers: Readonly<Record<string, string>>; timeoutMs: number | null; maxResponseBytes: number | null },
+  backend: {
+    name: string;
+    url: string;
+    headers: Readonly<Record<string, string>>;
+    forwardHeaders: readonly string[];
+    timeoutMs: number | null;
+    maxResponseBytes: number | null;
+  },
   defaults: { defaultTimeoutMs: number; maxResponseBytes: number },
 ): SubgraphEndpoint {
   return {
     name: backend.name,
     url: backend.url,
     headers: backend.headers,
+    forwardHeaders: backend.forwardHeaders,
     timeoutMs: backend.timeoutMs ?? defaults.defaultTimeoutMs,
     maxResponseBytes: backend.maxResponseBytes ?? defaults.maxResponseBytes,
   };
@@ -55,11 +66,12 @@ const ACCEPT = 'application/graphql-response+json, application/json;q=0.9';
  */
 export function createSubgraphExecutor(endpoint: SubgraphEndpoint, { dispatcher, log, deduplicate = true }: SubgraphExecutorOptions): SubgraphExecutor {
   const backendLog = log.child({ backend: endpoint.name });
-  const headers = { ...endpoint.headers, 'content-type': 'application/json', accept: ACCEPT };
-  // Keyed by the request body: headers are the backend's own, the same for every request.
+  const forwardHeaders = endpoint.forwardHeaders ?? [];
+  // Keyed by the request body and who it is for (consumer, plan, scopes, forwarded headers): a
+  // backend may answer each consumer differently, so one's answer is never shared with another.
   const inFlight = new Map<string, Promise<RawResponse>>();
 
-  async function send(body: string): Promise<RawResponse> {
+  async function send(body: string, headers: Record<string, string>): Promise<RawResponse> {
     const signal = AbortSignal.timeout(endpoint.timeoutMs);
     let response: Dispatcher.ResponseData;
     try {
@@ -74,18 +86,20 @@ export function createSubgraphExecutor(endpoint: SubgraphEndpoint, { dispatcher,
     return { ok: false, error: backendResponseTooLarge(endpoint.name, read.maxBytes) };
   }
 
-  function sendShared(body: string): Promise<RawResponse> {
-    let shared = inFlight.get(body);
+  function sendShared(body: string, headers: Record<string, string>): Promise<RawResponse> {
+    const key = `${headerIdentityKey(headers)}\n${body}`;
+    let shared = inFlight.get(key);
     if (!shared) {
-      shared = send(body).finally(() => inFlight.delete(body));
-      inFlight.set(body, shared);
+      shared = send(body, headers).finally(() => inFlight.delete(key));
+      inFlight.set(key, shared);
     }
     return shared;
   }
 
-  return async function executeOnSubgraph({ query, variables, operationName, operationType }: SubgraphRequest): Promise<ExecutionResult> {
+  return async function executeOnSubgraph({ query, variables, operationName, operationType, context }: SubgraphRequest): Promise<ExecutionResult> {
     const body = JSON.stringify({ query, variables, operationName });
-    const raw = deduplicate && operationType === 'query' ? await sendShared(body) : await send(body);
+    const headers = { ...backendRequestHeaders(endpoint.headers, forwardHeaders, context), 'content-type': 'application/json', accept: ACCEPT };
+    const raw = deduplicate && operationType === 'query' ? await sendShared(body, headers) : await send(body, headers);
     if (!raw.ok) return { errors: [raw.error] };
     // Parsed per caller: the engine merges into the result objects it is given.
     return parseSubgraphResponse(raw.statusCode, raw.text, endpoint, backendLog);
@@ -96,8 +110,12 @@ export function createSubgraphExecutor(endpoint: SubgraphEndpoint, { dispatcher,
 // `print` off the hot path; entries die with their document.
 const printDocument = memoize1((document: DocumentNode) => print(document));
 
-/** The executor as @graphql-tools delegation calls it (plain GraphQL backends' root fields). */
-export function asToolsExecutor(executor: SubgraphExecutor): Executor {
+/**
+ * The executor as @graphql-tools delegation calls it (plain GraphQL backends' root fields).
+ * `gatewayContextOf` finds the gateway request's context in the delegation's (an in-process
+ * subgraph's context wraps it), for the identity headers.
+ */
+export function asToolsExecutor(executor: SubgraphExecutor, gatewayContextOf: (context: unknown) => unknown = (context) => context): Executor {
   return ((executionRequest: ExecutionRequest) =>
     executor({
       query: printDocument(executionRequest.document),
@@ -105,7 +123,7 @@ export function asToolsExecutor(executor: SubgraphExecutor): Executor {
       variables: executionRequest.variables,
       operationName: executionRequest.operationName,
       operationType: executionRequest.operationType ?? 'query',
-      context: executionRequest.context,
+      context: gatewayContextOf(executionRequest.context),
     })) as Executor;
 }
 

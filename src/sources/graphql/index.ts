@@ -109,7 +109,11 @@ class PreparedGraphQLService implements PreparedSource {
     const mergedTypes = new Set(backend.merge.map((definition) => definition.type));
     this.#subschema = {
       schema: remote,
-      executor: asToolsExecutor(createSubgraphExecutor(endpointOf(backend, runtime), { dispatcher: runtime.dispatcher, log: runtime.log })),
+      executor: asToolsExecutor(
+        createSubgraphExecutor(endpointOf(backend, runtime), { dispatcher: runtime.dispatcher, log: runtime.log }),
+        // Delegations run in the in-process subgraph's context, which holds the gateway's.
+        (context) => (context as InProcessContext | undefined)?.gateway,
+      ),
       // Delegations to the service in the same tick go out as one request.
       batch: true,
       transforms: prefix

@@ -4,6 +4,7 @@ import { backendBadRequest, backendBadResponse, backendTimeout, backendUnavailab
 import { transportFailure } from '../../net/transport-failure.js';
 import { readBoundedBody } from '../../net/read-bounded-body.js';
 import type { Logger } from '../../log.js';
+import { backendRequestHeaders } from '../identity-headers.js';
 import { deepObjectPairs, type EncodedBody } from './body-encoding.js';
 import { isRecord } from './document.js';
 
@@ -14,6 +15,8 @@ export interface RestEndpoint {
   baseUrl: string;
   /** Sent with every request, e.g. credentials; names in lower case. */
   headers: Readonly<Record<string, string>>;
+  /** Client request headers sent on (lower-case names); the identity headers are always sent. */
+  forwardHeaders: readonly string[];
   timeoutMs: number;
   /** Largest answer read, in bytes; past it the call fails with `BACKEND_BAD_RESPONSE`. */
   maxResponseBytes: number;
@@ -57,9 +60,10 @@ export interface BodyPlan {
 /**
  * Sends one REST call built from GraphQL arguments and resolves with the JSON it answered
  * (`null` for an empty answer), or rejects with a `BACKEND_*` error that names the backend only.
+ * `gatewayContext` is the gateway request's context: who the call is for (identity headers).
  */
-export async function callRestOperation(endpoint: RestEndpoint, plan: RequestPlan, args: Readonly<Record<string, unknown>>): Promise<unknown> {
-  const { url, headers } = buildRequest(endpoint, plan, args);
+export async function callRestOperation(endpoint: RestEndpoint, plan: RequestPlan, args: Readonly<Record<string, unknown>>, gatewayContext?: unknown): Promise<unknown> {
+  const { url, headers } = buildRequest(endpoint, plan, args, gatewayContext);
   let body: string | Buffer | undefined;
   if (plan.body && args[plan.body.argumentName] !== undefined) {
     const encoded = plan.body.encode(args[plan.body.argumentName]);
@@ -121,7 +125,12 @@ function parseResponse(statusCode: number, text: string, endpoint: RestEndpoint,
   }
 }
 
-function buildRequest(endpoint: RestEndpoint, plan: RequestPlan, args: Readonly<Record<string, unknown>>): { url: string; headers: Record<string, string> } {
+function buildRequest(
+  endpoint: RestEndpoint,
+  plan: RequestPlan,
+  args: Readonly<Record<string, unknown>>,
+  gatewayContext: unknown,
+): { url: string; headers: Record<string, string> } {
   let path = plan.path;
   const query: string[] = [];
   const parameterHeaders: Record<string, string> = {};
@@ -142,7 +151,9 @@ function buildRequest(endpoint: RestEndpoint, plan: RequestPlan, args: Readonly<
     }
   }
   const url = `${endpoint.baseUrl}${path}${query.length > 0 ? `?${query.join('&')}` : ''}`;
-  return { url, headers: { ...endpoint.headers, ...parameterHeaders, accept: 'application/json' } };
+  // A header parameter is the caller's argument: it may replace a configured header, never an identity one.
+  const headers = backendRequestHeaders({ ...endpoint.headers, ...parameterHeaders }, endpoint.forwardHeaders, gatewayContext);
+  return { url, headers: { ...headers, accept: 'application/json' } };
 }
 
 const primitive = (value: unknown): string => (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));

@@ -102,6 +102,7 @@ function prepareMapping(backend: OpenApiBackend, document: OpenApiDocument, runt
       document,
       prefix: backend.prefix,
       headers: backend.headers,
+      forwardHeaders: backend.forwardHeaders,
       timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
       dispatcher: runtime.dispatcher,
       log: runtime.log,

@@ -28,7 +28,7 @@ export function restLinkTarget(backend: string, link: LinkDefinition, mapping: O
       target: {
         fieldType: String(getNullableType(field.type)),
         load: (args, context, info) =>
-          perFetch(context, info.fieldNodes[0]!, () => singleCallLoader(operation)).load(JSON.stringify(args)),
+          perFetch(context, info.fieldNodes[0]!, () => singleCallLoader(operation, context.gateway)).load(JSON.stringify(args)),
       },
     };
   }
@@ -41,7 +41,7 @@ export function restLinkTarget(backend: string, link: LinkDefinition, mapping: O
     target: {
       fieldType: getNamedType(field.type).name,
       // Keyed by the operation alone: the batch's answer holds whole objects, whatever is selected.
-      load: (args, context) => perFetch(context, operation, () => batchCallLoader(backend, operation, batch)).load(args[batch.argument]),
+      load: (args, context) => perFetch(context, operation, () => batchCallLoader(backend, operation, batch, context.gateway)).load(args[batch.argument]),
     },
   };
 }
@@ -51,17 +51,20 @@ function rootField(mapping: OpenApiMapping, operation: RestOperation): GraphQLFi
   return type?.getFields()[operation.fieldName];
 }
 
-/** A failed call is that key's error (DataLoader takes an Error in the results as one key's failure). */
-function singleCallLoader(operation: RestOperation): DataLoader<string, unknown> {
+/**
+ * A failed call is that key's error (DataLoader takes an Error in the results as one key's failure).
+ * Loaders live in one fetch of one gateway request, whose context (`gateway`) says whom calls are for.
+ */
+function singleCallLoader(operation: RestOperation, gateway: unknown): DataLoader<string, unknown> {
   return new DataLoader<string, unknown>((keys) =>
-    Promise.all(keys.map((key) => operation.call(JSON.parse(key) as Record<string, unknown>).catch((error: unknown) => error))),
+    Promise.all(keys.map((key) => operation.call(JSON.parse(key) as Record<string, unknown>, gateway).catch((error: unknown) => error))),
   );
 }
 
-function batchCallLoader(backend: string, operation: RestOperation, batch: NonNullable<LinkDefinition['batch']>): DataLoader<unknown, unknown> {
+function batchCallLoader(backend: string, operation: RestOperation, batch: NonNullable<LinkDefinition['batch']>, gateway: unknown): DataLoader<unknown, unknown> {
   return new DataLoader<unknown, unknown>(
     async (keys) => {
-      const answer = await operation.call({ [batch.argument]: keys });
+      const answer = await operation.call({ [batch.argument]: keys }, gateway);
       // An answer that is not one item per key, in order, cannot be matched to the keys.
       if (!Array.isArray(answer) || answer.length !== keys.length) return keys.map(() => backendBadResponse(backend));
       return answer;

@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../log.js';
+import type { InProcessContext } from '../in-process/subgraph.js';
 import { SourceDefinitionError } from '../types.js';
 import { dereference, isRecord, type MediaTypes, type OpenApiDocument, type OperationObject, type ParameterObject, type PathItemObject, type SchemaObject } from './document.js';
 import { DEFAULT_MAX_BACKEND_RESPONSE_BYTES } from '../../net/read-bounded-body.js';
@@ -34,8 +35,9 @@ export interface RestOperation {
   /**
    * Calls the backend with GraphQL-style arguments (as the field would receive them) and
    * resolves with the value the field would return, or rejects with a `BACKEND_*` GraphQLError.
+   * `gatewayContext`, the gateway request's context, says whom the call is for (identity headers).
    */
-  call(args: Record<string, unknown>): Promise<unknown>;
+  call(args: Record<string, unknown>, gatewayContext: unknown): Promise<unknown>;
 }
 
 /** An OpenAPI document as GraphQL: an executable schema whose resolvers call the REST API. */
@@ -63,6 +65,8 @@ export interface OpenApiMappingOptions {
   prefix: string;
   /** Sent with every request to the backend, e.g. credentials. */
   headers: Readonly<Record<string, string>>;
+  /** Client request headers sent on to the backend (lower-case names). @default [] */
+  forwardHeaders?: readonly string[];
   /** Time allowed for one backend call, in milliseconds. */
   timeoutMs: number;
   /** Connection pool for backend calls: the guarded agent. */
@@ -96,6 +100,7 @@ export function mapOpenApiDocument(options: OpenApiMappingOptions): OpenApiMappi
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     // Lower-cased so a header parameter replaces a configured header of the same name instead of doubling it.
     headers: Object.fromEntries(Object.entries(options.headers).map(([key, value]) => [key.toLowerCase(), value])),
+    forwardHeaders: options.forwardHeaders ?? [],
     timeoutMs: options.timeoutMs,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_BACKEND_RESPONSE_BYTES,
     dispatcher: options.dispatcher,
@@ -246,7 +251,7 @@ function buildRootField(input: RootFieldInput): BuiltRootField {
   // Root fields stay nullable whatever the schema says, so a failed call nulls only its own field.
   const returnType = responseSchema ? mapper.output(responseSchema, { base: `${hintBase}Response` }).type : mapper.json;
   const plan: RequestPlan = { method: method.toUpperCase(), path, parameters, body };
-  const call = (callArgs: Record<string, unknown>) => callRestOperation(endpoint, plan, callArgs);
+  const call = (callArgs: Record<string, unknown>, gatewayContext: unknown) => callRestOperation(endpoint, plan, callArgs, gatewayContext);
   return {
     operation: {
       rootType,
@@ -260,7 +265,8 @@ function buildRootField(input: RootFieldInput): BuiltRootField {
       args,
       description: [operation.summary, operation.description].filter((text) => typeof text === 'string').join('\n\n') || undefined,
       deprecationReason: operation.deprecated === true ? 'Deprecated in the OpenAPI document.' : undefined,
-      resolve: (_source, fieldArgs: Record<string, unknown>) => call(fieldArgs),
+      // Resolved in the in-process subgraph's context, which holds the gateway request's.
+      resolve: (_source, fieldArgs: Record<string, unknown>, context: unknown) => call(fieldArgs, (context as InProcessContext | undefined)?.gateway),
     },
   };
 }

@@ -3,6 +3,7 @@ import * as registry from './001-registry.js';
 import * as consumers from './002-consumers.js';
 import * as backendKinds from './003-backend-kinds.js';
 import * as responseLimits from './004-backend-response-limits.js';
+import * as responseCache from './005-response-cache-and-forwarded-headers.js';
 
 /**
  * Every migration, in order. Names are stored in `kysely_migration`: never
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '002-consumers': consumers,
   '003-backend-kinds': backendKinds,
   '004-backend-response-limits': responseLimits,
+  '005-response-cache-and-forwarded-headers': responseCache,
 };
 
 // Static, not a folder scan: the migrations ship inside the bundle and tsx/tsc

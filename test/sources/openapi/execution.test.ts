@@ -84,12 +84,12 @@ describe('operations', () => {
       returnsList: true,
       argumentNames: ['skus', 'x_region'],
     });
-    expect(asJson(await listPrices.call({ skus: ['2', '4'] }))).toEqual(asJson([prices.get('2'), prices.get('4')]));
+    expect(asJson(await listPrices.call({ skus: ['2', '4'] }, undefined))).toEqual(asJson([prices.get('2'), prices.get('4')]));
     expect(source.operations!.get('createQuote')).toMatchObject({ fieldName: 'pricing_createQuote', rootType: 'Mutation', returnsList: false });
   });
 
   it('reject with the same BACKEND_* errors as the fields', async () => {
-    await expect(source.operations!.get('getPrice')!.call({ sku: '999' })).rejects.toMatchObject({
+    await expect(source.operations!.get('getPrice')!.call({ sku: '999' }, undefined)).rejects.toMatchObject({
       extensions: { code: 'BACKEND_BAD_REQUEST', backend: 'pricing', status: 404 },
     });
   });
