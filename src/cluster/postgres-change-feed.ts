@@ -22,7 +22,14 @@ interface Envelope {
 
 // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD_BYTES = 7_900;
-const EVENT_TYPES = new Set<string>(['registry-changed', 'consumers-changed', 'cache-invalidated']);
+// A Record, so adding an event type to the contract without listing it here does not compile.
+const KNOWN_EVENT_TYPES: Record<ClusterEvent['type'], true> = {
+  'registry-changed': true,
+  'consumers-changed': true,
+  'cache-invalidated': true,
+  'cache-policies-changed': true,
+};
+const EVENT_TYPES = new Set<string>(Object.keys(KNOWN_EVENT_TYPES));
 
 /** The NOTIFY channel of a schema: an identifier of at most 63 bytes, distinct for distinct schemas. */
 export function changeFeedChannel(schema: string): string {
