@@ -31,6 +31,7 @@ describe('response compression', () => {
     ] as const) {
       const response = await post('/graphql', { 'accept-encoding': accept, 'x-request-id': 'compressed-1' });
       expect(response.headers['content-encoding']).toBe(encoding);
+      expect(response.headers['content-type']).toMatch(/^application\/(graphql-response\+)?json/);
       expect(response.headers['vary']).toMatch(/accept-encoding/i);
       expect(response.headers['x-request-id']).toBe('compressed-1');
       const decoded = JSON.parse(decode(Buffer.from(await response.body.arrayBuffer())).toString('utf8')) as { data: { __schema: { types: unknown[] } } };

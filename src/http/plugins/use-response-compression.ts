@@ -39,8 +39,16 @@ export function useResponseCompression({ minBytes = 1024, gzipLevel = 5, brotliQ
       const encoding = preferredEncoding(request.headers.get('accept-encoding'));
       if (!encoding || !response.body || response.headers.has('content-encoding')) return;
       if (response.status === 204 || response.status === 304 || !COMPRESSIBLE.test(response.headers.get('content-type') ?? '')) return;
+      const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+      if (declared < minBytes) {
+        response.headers.append('vary', 'accept-encoding');
+        return;
+      }
       const text = await response.text();
-      const headers = new fetchAPI.Headers(response.headers);
+      // Copied name by name, in lower case: the Fetch ponyfill's Headers keeps the case it was
+      // given and a copied `Content-Type` would not stop a new Response from adding its own.
+      const headers = new fetchAPI.Headers();
+      response.headers.forEach((value, name) => headers.append(name.toLowerCase(), value));
       headers.append('vary', 'accept-encoding');
       const raw = Buffer.from(text, 'utf8');
       if (raw.length < minBytes) {
