@@ -18,6 +18,11 @@ const layers = [
   { target: './src/http', from: ['./src/admin', './src/request-path', './src/store', './src/sources'], message: 'http/ is shared by both servers and knows neither' },
   { target: './src/request-path', from: ['./src/admin', './src/store', './src/sources', './src/net'], message: 'the request path reaches state only through graph/ and its interfaces' },
   { target: './src/admin', from: ['./src/request-path'], message: 'the admin API never imports the public path' },
+  {
+    target: './src/telemetry',
+    from: ['./src/admin', './src/request-path', './src/store', './src/sources', './src/http'],
+    message: 'telemetry observes through the engine\'s tracing channels and small interfaces; it imports no server, store or source',
+  },
   { target: './subgraphs', from: './src', message: 'example backends are independent of Gatehouse' },
 ];
 

@@ -14,6 +14,8 @@ import { createGuardedAgent } from './net/guarded-agent.js';
 import { openBudget } from './request-path/limits/open-budget.js';
 import { createRequestPath } from './request-path/server.js';
 import { openStore } from './store/index.js';
+import { createTelemetry } from './telemetry/telemetry.js';
+import type { MetricsHooks } from './telemetry/metrics.js';
 
 export interface Gatehouse {
   /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:4000`. */
@@ -25,6 +27,15 @@ export interface Gatehouse {
   readonly served: ServedGraph;
   /** Static mode: look for a new supergraph now instead of at the next poll. */
   pollSupergraph?: () => Promise<void>;
+  /** Base URL of the metrics port (`GATEHOUSE_METRICS_PORT`) once listening; undefined without one. */
+  readonly metricsUrl: string | undefined;
+  /**
+   * Where other parts of Gatehouse add their own metrics to /metrics (`registerGauge`,
+   * `registerCounter`, read at every scrape); undefined when metrics are off.
+   */
+  readonly metrics: MetricsHooks | undefined;
+  /** Tracing on: exports every span ended so far, now (tests wait on it instead of the batch delay). */
+  flushTraces(): Promise<void>;
 }
 
 export interface GatehouseOptions {
@@ -47,6 +58,7 @@ export async function createGatehouse(
   { now, graphiqlHeaders }: GatehouseOptions = {},
 ): Promise<Gatehouse> {
   const store = await openStore(config.store);
+  const telemetry = createTelemetry(config.telemetry, log);
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
   const token = await setUpAdminToken(config.adminToken, store);
@@ -62,6 +74,7 @@ export async function createGatehouse(
         defaultTimeoutMs: config.backendTimeoutMs,
         maxResponseBytes: config.maxBackendResponseBytes,
         log,
+        tracing: telemetry.backends,
       });
       await staticSupergraph.start();
     } else {
@@ -74,16 +87,20 @@ export async function createGatehouse(
           defaultTimeoutMs: config.backendTimeoutMs,
           maxResponseBytes: config.maxBackendResponseBytes,
           maxDocumentBytes: config.maxOpenApiDocumentBytes,
+          tracing: telemetry.backends,
         },
         log,
         schemaVersionsKept: config.schemaVersionsKept,
+        observer: telemetry.compositions,
       });
       await registry.start();
     }
   } catch (error) {
-    await store.close();
+    await Promise.all([store.close(), telemetry.close()]);
     throw error;
   }
+  // A cheap indexed read: does the store answer at all (gatehouse_store_up)?
+  telemetry.watch({ served, checkStore: () => store.getSetting('gatehouse.health-check') });
 
   // With Redis, every instance spends one shared budget; tests that inject a clock decide on it.
   const limitBudget = await openBudget(config.redis, log, { callerClock: now !== undefined });
@@ -98,6 +115,7 @@ export async function createGatehouse(
     getTrustedDocument: async (hash) => (await store.getTrustedDocument(hash))?.document,
     budget: limitBudget.budget,
     now,
+    telemetry: telemetry.graphql,
   });
   const admin = createAdminServer({
     token,
@@ -106,6 +124,7 @@ export async function createGatehouse(
     registry,
     store,
     served,
+    telemetry: telemetry.graphql,
     async validateBackendUrl(url, field = 'input.url') {
       try {
         await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
@@ -115,7 +134,7 @@ export async function createGatehouse(
       }
     },
   });
-  const http = createHttpServer({ graphql, admin, served, log, clientAddress: config.clientAddress });
+  const http = createHttpServer({ graphql, admin, served, log, clientAddress: config.clientAddress, telemetry: telemetry.http });
 
   let closing: Promise<void> | undefined;
   async function shutDown(): Promise<void> {
@@ -129,15 +148,23 @@ export async function createGatehouse(
     }
     http.server.closeAllConnections();
     await stopped;
-    await Promise.all([store.close(), dispatcher.close(), limitBudget.close()]);
+    // After the drain: the last requests' spans are exported by telemetry.close().
+    await Promise.all([store.close(), dispatcher.close(), limitBudget.close(), telemetry.close()]);
     log.info('stopped');
   }
 
+  let metricsUrl: string | undefined;
   return {
     served,
     generatedAdminToken: token.generatedToken,
     pollSupergraph: staticSupergraph && (() => staticSupergraph.poll()),
-    listen() {
+    get metricsUrl() {
+      return metricsUrl;
+    },
+    metrics: telemetry.metrics,
+    flushTraces: () => telemetry.flush(),
+    async listen() {
+      metricsUrl = await telemetry.listen();
       return new Promise((resolve, reject) => {
         http.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {

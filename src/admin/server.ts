@@ -9,6 +9,7 @@ import { useErrorResponses } from '../http/plugins/use-error-responses.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
+import { useTelemetry, type GraphQLTelemetry } from '../telemetry/use-telemetry.js';
 import { bearerToken, type AdminTokenCheck } from './auth.js';
 import type { AdminContext, AdminDependencies } from './context.js';
 import { resolvers } from './resolvers/index.js';
@@ -48,6 +49,8 @@ export interface AdminServerOptions extends AdminDependencies {
    * content, asked per page view; undefined: `{ "Authorization": "Bearer " }`, for the admin to complete.
    */
   graphiql: false | { headers?: () => GraphiQLHeaders | undefined };
+  /** Metrics and traces of each admin operation (and their access lines). @default off */
+  telemetry?: GraphQLTelemetry;
 }
 
 export type AdminServer = YogaServerInstance<ServerContext, AdminDependencies>;
@@ -67,7 +70,7 @@ function useAdminToken(token: AdminTokenCheck): Plugin {
 }
 
 /** `/admin/graphql`: the operators' API. */
-export function createAdminServer({ token, graphiql, log, ...dependencies }: AdminServerOptions): AdminServer {
+export function createAdminServer({ token, graphiql, log, telemetry, ...dependencies }: AdminServerOptions): AdminServer {
   const schema = createSchema<AdminContext>({ typeDefs, resolvers });
   const graphiqlPage =
     graphiql &&
@@ -89,6 +92,7 @@ export function createAdminServer({ token, graphiql, log, ...dependencies }: Adm
     maskedErrors: { maskError: maskUnexpectedErrors, isDev: false },
     // The body check before the token check: neither reads the body, and a form post is refused
     // for what it is whoever sends it.
-    plugins: [useJsonRequests(), useAdminToken(token), useRequestId(), useErrorResponses(), useVariableErrorCodes()],
+    // Telemetry first, so refused requests (wrong token, wrong body) are observed too.
+    plugins: [...(telemetry ? [useTelemetry(telemetry)] : []), useJsonRequests(), useAdminToken(token), useRequestId(), useErrorResponses(), useVariableErrorCodes()],
   });
 }

@@ -46,6 +46,14 @@ export interface CheckResult {
   changes: SchemaChange[];
 }
 
+/** Told the outcome of every write that changes the graph (metrics count them). */
+export interface RegistryObserver {
+  /** The new graph composed, was stored and is served as `version`. */
+  compositionAccepted(version: number): void;
+  /** The new graph did not compose: nothing was stored. */
+  compositionRefused(): void;
+}
+
 export interface RegistryOptions {
   store: Store;
   served: ServedGraph;
@@ -53,6 +61,8 @@ export interface RegistryOptions {
   log: Logger;
   /** Schema versions kept in the store; older ones are deleted as new ones are made. @default 100 */
   schemaVersionsKept?: number;
+  /** @default none */
+  observer?: RegistryObserver;
 }
 
 /**
@@ -66,10 +76,12 @@ export class Registry {
   readonly #runtime: SourceRuntime;
   readonly #log: Logger;
   readonly #kept: number;
+  readonly #observer: RegistryObserver | undefined;
   /** Backends as last prepared (parsed), reused while their stored record is unchanged. */
   #prepared = new Map<string, { stamp: string; prepared: PreparedSource }>();
 
-  constructor({ store, served, runtime, log, schemaVersionsKept = 100 }: RegistryOptions) {
+  constructor({ store, served, runtime, log, schemaVersionsKept = 100, observer }: RegistryOptions) {
+    this.#observer = observer;
     this.#store = store;
     this.#served = served;
     this.#runtime = runtime;
@@ -180,6 +192,7 @@ export class Registry {
         : undefined;
       if (built && !built.ok) {
         this.#log.warn({ backend: changed, errors: built.refusal.kind === 'composition' ? built.refusal.errors.length : 1 }, 'composition refused');
+        this.#observer?.compositionRefused();
         return built;
       }
       const record = upsert ? await tx.upsertBackend(upsert) : undefined;
@@ -197,6 +210,7 @@ export class Registry {
     if (!outcome.ok || !outcome.value.changed) return outcome;
     const { generation, ...result } = outcome.value;
     this.#served.swap(generation);
+    this.#observer?.compositionAccepted(result.schema.version);
     this.#log.info({ version: result.schema.version, backend: changed }, 'schema swapped');
     return { ok: true, value: result };
   }

@@ -24,6 +24,8 @@ import { useGenerationEngine } from './plugins/use-generation-engine.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
+import { useTelemetry, type GraphQLTelemetry } from '../telemetry/use-telemetry.js';
+import { operationCost } from './cost/request-cost.js';
 
 export interface RequestPathOptions {
   served: ServedGraph;
@@ -46,6 +48,8 @@ export interface RequestPathOptions {
   budget?: Budget;
   /** Clock of rate limits and quotas, in ms since the epoch. @default Date.now */
   now?: () => number;
+  /** Metrics and traces of each operation (access lines are written from them too). @default off */
+  telemetry?: GraphQLTelemetry;
 }
 
 export type RequestPathServer = YogaServerInstance<ServerContext, object>;
@@ -62,6 +66,7 @@ export function createRequestPath({
   getTrustedDocument,
   budget,
   now,
+  telemetry,
 }: RequestPathOptions): RequestPathServer {
   // Every plugin left out here reads `context.consumer`; without authentication there is none.
   const managed = <T>(plugins: () => T[]): T[] => (auth.apiManagement ? plugins() : []);
@@ -100,6 +105,9 @@ export function createRequestPath({
     // Hive's persisted-document requests name the document in `documentId`.
     extraParamNames: ['documentId'],
     plugins: [
+      // First: it sees every operation before any later plugin can refuse it (rate limits throw in
+      // onExecute), and its spans wrap parsing, validation and execution whole.
+      ...(telemetry ? [useTelemetry(telemetry, { costOf: operationCost })] : []),
       useRequestId(),
       // Takes internals out of every error and keeps our codes' statuses for both media types; it
       // only rewrites results on their way out, so its place in the list is free.

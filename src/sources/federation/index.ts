@@ -71,7 +71,7 @@ function preparedSubgraph(backend: FederationBackend, typeDefs: DocumentNode, ru
             timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
             maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
           },
-          { dispatcher: runtime.dispatcher, log: runtime.log },
+          { dispatcher: runtime.dispatcher, log: runtime.log, tracing: runtime.tracing },
         ),
       },
     }),

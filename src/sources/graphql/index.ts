@@ -119,7 +119,7 @@ class PreparedGraphQLService implements PreparedSource {
             timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
             maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
           },
-          { dispatcher: runtime.dispatcher, log: runtime.log },
+          { dispatcher: runtime.dispatcher, log: runtime.log, tracing: runtime.tracing },
         ),
       ),
       // Delegations to the service in the same tick go out as one request.
