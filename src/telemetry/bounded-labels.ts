@@ -25,7 +25,7 @@ export class BoundedLabels {
   }
 }
 
-/** A GraphQL name (spec §2.1.9), or one of our parenthesised markers. */
-export const OPERATION_LABEL = /^(?:[_A-Za-z][_0-9A-Za-z]{0,127}|\([a-z]+\))$/;
+/** A GraphQL name (spec §2.1.9), at most 128 characters. */
+export const OPERATION_LABEL = /^[_A-Za-z][_0-9A-Za-z]{0,127}$/;
 /** An error code as GraphQL servers write them (`BACKEND_TIMEOUT`, `GRAPHQL_PARSE_FAILED`). */
 export const ERROR_CODE_LABEL = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { queryPlans, subgraphFetches, type QueryPlanEvent, type SubgraphFetchEvent } from '../graph/engine/instrumentation.js';
 import { BoundedLabels, ERROR_CODE_LABEL, OPERATION_LABEL } from './bounded-labels.js';
-import { observationOf, operationLabelOf, type RequestObservation } from './observation.js';
+import { observationOf, operationLabelOf, type Endpoint, type RequestObservation } from './observation.js';
 
 /*
  * Built on prom-client rather than @graphql-yoga/plugin-prometheus: that plugin labels by the
@@ -71,7 +71,8 @@ function processMetrics(): Registry {
 export class Metrics implements MetricsHooks, CompositionObserver {
   readonly registry = new Registry();
   readonly #owner: object;
-  readonly #operations: BoundedLabels;
+  /** Per endpoint: admin operations don't take the slots of the consumers' ones. */
+  readonly #operations: Record<Endpoint, BoundedLabels>;
   readonly #codes = new BoundedLabels({ max: 100, pattern: ERROR_CODE_LABEL });
   readonly #started = new WeakMap<object, number>();
 
@@ -90,7 +91,8 @@ export class Metrics implements MetricsHooks, CompositionObserver {
 
   constructor({ owner, maxOperations = 100 }: MetricsOptions) {
     this.#owner = owner;
-    this.#operations = new BoundedLabels({ max: maxOperations, pattern: OPERATION_LABEL });
+    const operations = () => new BoundedLabels({ max: maxOperations, pattern: OPERATION_LABEL });
+    this.#operations = { graphql: operations(), admin: operations() };
     processMetrics();
     const registers = [this.registry];
     this.#requests = new Counter({
@@ -167,7 +169,9 @@ export class Metrics implements MetricsHooks, CompositionObserver {
   /** Counts one answered request; `durationMs` runs from its arrival to its last byte. */
   recordRequest(observation: RequestObservation, status: number, durationMs: number): void {
     const { endpoint } = observation;
-    const operation = this.#operations.valueOf(operationLabelOf(observation));
+    const label = operationLabelOf(observation);
+    // Our markers, `(none)`, `(anonymous)`, `(batch)`, are a fixed set: they take no slot.
+    const operation = label.startsWith('(') ? label : this.#operations[endpoint].valueOf(label);
     const plan = observation.consumer?.plan.name ?? '';
     this.#requests.inc({ endpoint, operation, status: String(status), plan });
     this.#requestDuration.observe({ endpoint, operation }, durationMs / 1_000);

@@ -151,13 +151,15 @@ function parseSample(line: string, where: string): Sample {
   const rest = line.slice(position);
   const valueMatch = /^\s+(\S+)(?:\s+(-?\d+))?\s*$/.exec(rest);
   if (!valueMatch) throw new Error(`${where}: no value in ${JSON.stringify(line)}`);
-  return { name, labels, value: parseValue(valueMatch[1]!, where) };
+  return { name, labels, value: parseValue(valueMatch[1]!, `${where} (${name})`) };
 }
 
+/** A float as Prometheus reads it (Go's `strconv.ParseFloat`: `Inf`, `NaN` in any case, a sign before `Inf`). */
 function parseValue(text: string, where: string): number {
-  if (text === '+Inf' || text === 'Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  const word = text.toLowerCase();
+  if (word === '+inf' || word === 'inf') return Infinity;
+  if (word === '-inf') return -Infinity;
+  if (word === 'nan') return NaN;
   if (!/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) throw new Error(`${where}: ${text} is not a float`);
   return Number(text);
 }
