@@ -4,20 +4,9 @@ import { createObservation } from '../../src/telemetry/observation.js';
 import { Metrics } from '../../src/telemetry/metrics.js';
 import { parsePrometheusText, scrape, type Exposition } from '../helpers/prometheus-text.js';
 import { REGISTER_BACKEND, startGatehouse, TEST_PLAN, type RunningGatehouse } from '../helpers/gatehouse.js';
-import { shopProducts, shopReviews, TOP_REVIEWS } from './fixtures.js';
+import { issueKey, shopProducts, shopReviews, TOP_REVIEWS } from './fixtures.js';
 
 const NAMES = 'query Names { topProducts { name } }';
-
-async function issueKey(gatehouse: RunningGatehouse, plan: Record<string, unknown>): Promise<string> {
-  const created = await gatehouse.admin<{ issueApiKey: { key: string } }>(
-    `mutation($plan: CreatePlanInput!, $consumer: CreateConsumerInput!, $key: IssueApiKeyInput!) {
-      createPlan(input: $plan) { name } createConsumer(input: $consumer) { name } issueApiKey(input: $key) { key }
-    }`,
-    { plan, consumer: { name: `${plan.name}-app`, plan: plan.name }, key: { consumer: `${plan.name}-app` } },
-  );
-  expect(created.body.errors).toBeUndefined();
-  return created.body.data!.issueApiKey.key;
-}
 
 describe('/metrics after a scripted mix of requests', () => {
   let products: RunningSubgraph;
@@ -48,8 +37,8 @@ describe('/metrics after a scripted mix of requests', () => {
       ],
       now: () => now,
     });
-    const quotaKey = await issueKey(gatehouse, { name: 'two-a-day', quotaPeriod: 'DAY', quotaRequests: 2 });
-    const trickleKey = await issueKey(gatehouse, { name: 'trickle', rateLimitPoints: 1, rateLimitWindowSeconds: 3600 });
+    const { key: quotaKey } = await issueKey(gatehouse, { name: 'two-a-day', quotaPeriod: 'DAY', quotaRequests: 2 });
+    const { key: trickleKey } = await issueKey(gatehouse, { name: 'trickle', rateLimitPoints: 1, rateLimitWindowSeconds: 3600 });
     await flaky.close();
     // A registration that does not compose: `topProducts` already returns [Product!]!.
     const refused = await gatehouse.admin(REGISTER_BACKEND, {
