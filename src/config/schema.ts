@@ -211,10 +211,9 @@ export const configSchema = z
     GATEHOUSE_METRICS_MAX_OPERATIONS: z.coerce.number().int().min(1).max(10_000).default(100),
     /** One log line per /graphql and /admin/graphql request, at this level; `false`: none. */
     GATEHOUSE_ACCESS_LOG: z
-      .enum(['true', 'false', 'info', 'debug', 'trace'], { error: 'true, false, info, debug or trace' })
-      .or(z.boolean().transform((on) => (on ? 'true' : 'false')))
+      .union([z.boolean(), z.enum(['true', 'false', 'info', 'debug', 'trace'])], { error: 'true, false, info, debug or trace' })
       .default('info')
-      .transform((value): AccessLogLevel => (value === 'true' ? 'info' : value === 'false' ? false : value)),
+      .transform((value): AccessLogLevel => (value === true || value === 'true' ? 'info' : value === false || value === 'false' ? false : value)),
     /** OTLP/HTTP receiver (collector) base URL: traces go to `<url>/v1/traces`. Setting it turns tracing on. */
     GATEHOUSE_OTLP_ENDPOINT: httpUrl.optional(),
     // The OpenTelemetry SDK's standard names, read here like every other setting.
