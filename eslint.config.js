@@ -32,6 +32,11 @@ const layers = [
     message: 'the request path reaches the store only through the counters interfaces',
   },
   { target: './src/admin', from: ['./src/request-path'], message: 'the admin API never imports the public path' },
+  {
+    target: './src/telemetry',
+    from: ['./src/admin', './src/request-path', './src/store', './src/sources', './src/http'],
+    message: 'telemetry observes through the engine\'s tracing channels and small interfaces; it imports no server, store or source',
+  },
   { target: './subgraphs', from: './src', message: 'example backends are independent of Gatehouse' },
 ];
 

@@ -41,7 +41,7 @@ export async function benchGateway(spec: GatewaySpec, queries: QueryId[], run: n
     supergraphPath: context.supergraphPath,
     workDir: await mkdtemp(join(context.workDir, `${spec.id}-`)),
     adminToken: randomBytes(24).toString('base64url'),
-    backends: { subgraphs: context.subgraphs.subgraphs, pricing: context.subgraphs.pricing },
+    backends: { subgraphs: context.subgraphs.subgraphs, pricing: context.subgraphs.pricing, otlpSink: context.subgraphs.otlpSink },
   };
   await spec.prepare?.(launch);
   const nodeArgs = spec.nodeArgs(launch);

@@ -15,6 +15,8 @@ export const KEYED_PLAN = {
 export interface BenchBackends {
   subgraphs: Array<{ name: string; url: string }>;
   pricing: RestBackend;
+  /** An OTLP/HTTP endpoint that drops what it gets (the tracing row exports there). */
+  otlpSink: string;
 }
 
 /**

@@ -117,6 +117,22 @@ function gatehouseSpecs(repoRoot: string): Record<Extract<GatewayRowId, `gatehou
       env: baseEnv,
       afterReady: keyedSession,
     },
+    'gatehouse-keyed-telemetry-off': {
+      ...common,
+      id: 'gatehouse-keyed-telemetry-off',
+      label: '(b) without metrics or access log',
+      version: `${common.version}, plan ${KEYED_PLAN.name}, GATEHOUSE_METRICS=false, GATEHOUSE_ACCESS_LOG=false`,
+      env: (launch) => ({ ...baseEnv(launch), GATEHOUSE_METRICS: 'false', GATEHOUSE_ACCESS_LOG: 'false' }),
+      afterReady: keyedSession,
+    },
+    'gatehouse-keyed-tracing': {
+      ...common,
+      id: 'gatehouse-keyed-tracing',
+      label: '(b) + tracing, every request sampled',
+      version: `${common.version}, plan ${KEYED_PLAN.name}, GATEHOUSE_OTLP_ENDPOINT=<local sink>, sample ratio 1`,
+      env: (launch) => ({ ...baseEnv(launch), GATEHOUSE_OTLP_ENDPOINT: launch.backends.otlpSink, GATEHOUSE_TRACE_SAMPLE_RATIO: '1' }),
+      afterReady: keyedSession,
+    },
     'gatehouse-keyed-cached': {
       ...common,
       id: 'gatehouse-keyed-cached',

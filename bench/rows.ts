@@ -6,6 +6,8 @@ export const rowIds = [
   'gatehouse-bare',
   'gatehouse-keyed',
   'gatehouse-keyed-cached',
+  'gatehouse-keyed-telemetry-off',
+  'gatehouse-keyed-tracing',
   'hive',
   'hive-router-runtime',
   'floor',
@@ -43,6 +45,8 @@ export const rowLetters: Readonly<Record<RowId, string>> = {
   'gatehouse-bare': 'a',
   'gatehouse-keyed': 'b',
   'gatehouse-keyed-cached': 'c',
+  'gatehouse-keyed-telemetry-off': 'b0',
+  'gatehouse-keyed-tracing': 'bt',
   hive: 'd',
   'hive-router-runtime': 'e',
   floor: 'f',
@@ -58,4 +62,7 @@ export const ratioPairs: ReadonlyArray<readonly [RowId, RowId]> = [
   ['gatehouse-bare', 'gatehouse-keyed'],
   ['gatehouse-keyed', 'floor'],
   ['gatehouse-keyed', 'floor-dedupe'],
+  // What metrics cost (b against b0) and what tracing adds on top (bt against b).
+  ['gatehouse-keyed', 'gatehouse-keyed-telemetry-off'],
+  ['gatehouse-keyed-tracing', 'gatehouse-keyed'],
 ];

@@ -12,6 +12,8 @@ export interface RunningSubgraphs {
   subgraphs: Array<{ name: string; url: string }>;
   /** The REST pricing service, which only Gatehouse links in. */
   pricing: RestBackend;
+  /** Base URL of an OTLP/HTTP endpoint that takes spans and drops them (the tracing row's). */
+  otlpSink: string;
   /** Requests each subgraph has answered so far, by name. */
   requestCounts(): Promise<Record<string, number>>;
 }
@@ -47,7 +49,7 @@ export async function startSubgraphsProcess({
       fail(new Error(`subgraphs process exited (${code ?? signal}) before reporting its URLs:\n${managed.outputTail()}`)),
     );
   });
-  return { process: managed, subgraphs: ready.subgraphs, pricing: ready.pricing, requestCounts: () => askRequestCounts(managed) };
+  return { process: managed, subgraphs: ready.subgraphs, pricing: ready.pricing, otlpSink: ready.otlpSink, requestCounts: () => askRequestCounts(managed) };
 }
 
 function askRequestCounts(managed: ManagedProcess, timeoutMs = 5_000): Promise<Record<string, number>> {

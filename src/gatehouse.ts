@@ -24,6 +24,8 @@ import { CachePolicyBook } from './request-path/plugins/response-cache/policy-bo
 import { RedisStorage } from './request-path/plugins/response-cache/redis-storage.js';
 import { ResponseCache } from './request-path/plugins/response-cache/response-cache.js';
 import { openStore } from './store/index.js';
+import { createTelemetry } from './telemetry/telemetry.js';
+import type { MetricsHooks } from './telemetry/metrics.js';
 
 export interface Gatehouse {
   /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:4000`. */
@@ -37,6 +39,15 @@ export interface Gatehouse {
   pollSupergraph?: () => Promise<void>;
   /** Registry on PostgreSQL: catch up with the store now instead of at the next version poll. */
   syncRegistry?: () => Promise<void>;
+  /** Base URL of the metrics port (`GATEHOUSE_METRICS_PORT`) once listening; undefined without one. */
+  readonly metricsUrl: string | undefined;
+  /**
+   * Where other parts of Gatehouse add their own metrics to /metrics (`registerGauge`,
+   * `registerCounter`, read at every scrape); undefined when metrics are off.
+   */
+  readonly metrics: MetricsHooks | undefined;
+  /** Tracing on: exports every span ended so far, now (tests wait on it instead of the batch delay). */
+  flushTraces(): Promise<void>;
 }
 
 export interface GatehouseOptions {
@@ -64,6 +75,7 @@ export async function createGatehouse(
   { now, graphiqlHeaders, changeFeed }: GatehouseOptions = {},
 ): Promise<Gatehouse> {
   const store = await openStore(config.store, { log: log.child({ component: 'store' }) });
+  const telemetry = createTelemetry(config.telemetry, log);
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
   const token = await setUpAdminToken(config.adminToken, store);
@@ -83,6 +95,7 @@ export async function createGatehouse(
         defaultTimeoutMs: config.backendTimeoutMs,
         maxResponseBytes: config.maxBackendResponseBytes,
         log,
+        tracing: telemetry.backends,
       });
       await staticSupergraph.start();
     } else {
@@ -95,10 +108,12 @@ export async function createGatehouse(
           defaultTimeoutMs: config.backendTimeoutMs,
           maxResponseBytes: config.maxBackendResponseBytes,
           maxDocumentBytes: config.maxOpenApiDocumentBytes,
+          tracing: telemetry.backends,
         },
         log,
         schemaVersionsKept: config.schemaVersionsKept,
         feed,
+        observer: telemetry.compositions,
       });
       await registry.start();
       if (config.store.engine === 'postgres') {
@@ -108,9 +123,11 @@ export async function createGatehouse(
     }
   } catch (error) {
     if (ownFeed) await feed.close();
-    await store.close();
+    await Promise.all([store.close(), telemetry.close()]);
     throw error;
   }
+  // A cheap indexed read: does the store answer at all (gatehouse_store_up)?
+  telemetry.watch({ served, checkStore: () => store.getSetting('gatehouse.health-check') });
 
   // With Redis, every instance spends one shared budget; tests that inject a clock decide on it.
   const limitBudget = await openBudget(config.redis, log, { callerClock: now !== undefined });
@@ -144,6 +161,7 @@ export async function createGatehouse(
     now,
     consumerChanges: { subscribe: (listener) => subscribeConsumerChanges(feed, listener) },
     responseCache,
+    telemetry: telemetry.graphql,
   });
   const admin = createAdminServer({
     token,
@@ -154,6 +172,7 @@ export async function createGatehouse(
     served,
     changes: feed,
     responseCache,
+    telemetry: telemetry.graphql,
     async validateBackendUrl(url, field = 'input.url') {
       try {
         await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
@@ -163,7 +182,7 @@ export async function createGatehouse(
       }
     },
   });
-  const http = createHttpServer({ graphql, admin, served, log, clientAddress: config.clientAddress });
+  const http = createHttpServer({ graphql, admin, served, log, clientAddress: config.clientAddress, telemetry: telemetry.http });
 
   let closing: Promise<void> | undefined;
   async function shutDown(): Promise<void> {
@@ -179,16 +198,24 @@ export async function createGatehouse(
     http.server.closeAllConnections();
     await stopped;
     responseCache?.stop();
-    await Promise.all([store.close(), dispatcher.close(), limitBudget.close(), cacheRedis?.close(), ownFeed && feed.close()]);
+    // After the drain: the last requests' spans are exported by telemetry.close().
+    await Promise.all([store.close(), dispatcher.close(), limitBudget.close(), cacheRedis?.close(), ownFeed && feed.close(), telemetry.close()]);
     log.info('stopped');
   }
 
+  let metricsUrl: string | undefined;
   return {
     served,
     generatedAdminToken: token.generatedToken,
     pollSupergraph: staticSupergraph && (() => staticSupergraph.poll()),
     syncRegistry: registrySync && (() => registrySync.sync()),
-    listen() {
+    get metricsUrl() {
+      return metricsUrl;
+    },
+    metrics: telemetry.metrics,
+    flushTraces: () => telemetry.flush(),
+    async listen() {
+      metricsUrl = await telemetry.listen();
       return new Promise((resolve, reject) => {
         http.server.once('error', reject);
         http.server.listen(config.port, config.host, () => {

@@ -9,6 +9,7 @@ import { useResponseCompression } from '../http/plugins/use-response-compression
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
+import { useTelemetry, type GraphQLTelemetry } from '../telemetry/use-telemetry.js';
 import { bearerToken, type AdminTokenCheck } from './auth.js';
 import type { AdminContext, AdminDependencies } from './context.js';
 import { resolvers } from './resolvers/index.js';
@@ -49,6 +50,8 @@ export interface AdminServerOptions extends AdminDependencies {
    * content, asked per page view; undefined: `{ "Authorization": "Bearer " }`, for the admin to complete.
    */
   graphiql: false | { headers?: () => GraphiQLHeaders | undefined };
+  /** Metrics and traces of each admin operation (and their access lines). @default off */
+  telemetry?: GraphQLTelemetry;
 }
 
 export type AdminServer = YogaServerInstance<ServerContext, AdminDependencies>;
@@ -68,7 +71,7 @@ function useAdminToken(token: AdminTokenCheck): Plugin {
 }
 
 /** `/admin/graphql`: the operators' API. */
-export function createAdminServer({ token, graphiql, log, ...dependencies }: AdminServerOptions): AdminServer {
+export function createAdminServer({ token, graphiql, log, telemetry, ...dependencies }: AdminServerOptions): AdminServer {
   const schema = createSchema<AdminContext>({ typeDefs, resolvers });
   const graphiqlPage =
     graphiql &&
@@ -90,7 +93,16 @@ export function createAdminServer({ token, graphiql, log, ...dependencies }: Adm
     maskedErrors: { maskError: maskAdminErrors, isDev: false },
     // The body check before the token check: neither reads the body, and a form post is refused
     // for what it is whoever sends it.
-    // Compression last: its onResponse sees every header the others set.
-    plugins: [useJsonRequests(), useAdminToken(token), useRequestId(), useErrorResponses(), useVariableErrorCodes(), useResponseCompression()],
+    // Telemetry first, so refused requests (wrong token, wrong body) are observed too; compression
+    // last: its onResponse sees every header the others set.
+    plugins: [
+      ...(telemetry ? [useTelemetry(telemetry)] : []),
+      useJsonRequests(),
+      useAdminToken(token),
+      useRequestId(),
+      useErrorResponses(),
+      useVariableErrorCodes(),
+      useResponseCompression(),
+    ],
   });
 }

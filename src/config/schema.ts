@@ -68,6 +68,35 @@ const cidrList = z.union([z.string(), z.array(z.string())]).transform((value, ct
 const secret = <T extends z.ZodType>(schema: T): T => schema.meta({ writeOnly: true });
 
 /**
+ * OTLP headers as the OpenTelemetry spec writes them: `key1=value1,key2=value2`, values
+ * percent-encoded (`Authorization=Bearer%20abc`). Often holds a vendor's token.
+ */
+const otlpHeaders = z.string().transform((value, ctx) => {
+  const headers: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') continue;
+    const equals = pair.indexOf('=');
+    const name = equals > 0 ? pair.slice(0, equals).trim() : '';
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      ctx.addIssue({ code: 'custom', message: 'comma-separated key=value pairs (key1=value1,key2=value2)' });
+      return z.NEVER;
+    }
+    try {
+      headers[name.toLowerCase()] = decodeURIComponent(pair.slice(equals + 1).trim());
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `the value of "${name}" is not percent-encoded correctly` });
+      return z.NEVER;
+    }
+  }
+  return headers;
+});
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((url) => /^https?:\/\//i.test(url), 'an http:// or https:// URL');
+
+/**
  * Every setting Gatehouse reads. Keys are the names operators set, either as
  * environment variables or as keys of the optional JSON config file
  * (`GATEHOUSE_CONFIG`). Defaults live here and nowhere else.
@@ -177,6 +206,33 @@ export const configSchema = z
     GATEHOUSE_RESPONSE_CACHE: booleanString.default(true),
     /** Memory the in-process cache may take, in bytes (64 MiB); with Redis, Redis's maxmemory bounds it. */
     GATEHOUSE_RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(1_024).default(67_108_864),
+
+    // Metrics, traces and access logs (telemetry/)
+    /** Prometheus metrics at /metrics (and the recording behind them). */
+    GATEHOUSE_METRICS: booleanString.default(true),
+    /** Serve /metrics on this port only (not on PORT), so it need not be reachable by consumers. */
+    GATEHOUSE_METRICS_PORT: port.optional(),
+    /** Interface of the metrics port; unset: HOST. */
+    GATEHOUSE_METRICS_HOST: z.string().min(1).optional(),
+    /** Distinct operation names that get their own label value; later ones are counted as `(other)`. */
+    GATEHOUSE_METRICS_MAX_OPERATIONS: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** One log line per /graphql and /admin/graphql request, at this level; `false`: none. */
+    GATEHOUSE_ACCESS_LOG: z
+      .union([z.boolean(), z.enum(['true', 'false', 'info', 'debug', 'trace'])], { error: 'true, false, info, debug or trace' })
+      .default('info')
+      .transform((value): AccessLogLevel => (value === true || value === 'true' ? 'info' : value === false || value === 'false' ? false : value)),
+    /** OTLP/HTTP receiver (collector) base URL: traces go to `<url>/v1/traces`. Setting it turns tracing on. */
+    GATEHOUSE_OTLP_ENDPOINT: httpUrl.optional(),
+    // The OpenTelemetry SDK's standard names, read here like every other setting.
+    OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+    OTEL_EXPORTER_OTLP_HEADERS: secret(otlpHeaders.optional()),
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: secret(otlpHeaders.optional()),
+    OTEL_EXPORTER_OTLP_TIMEOUT: positiveMs.max(600_000).default(10_000),
+    OTEL_SERVICE_NAME: z.string().min(1).default('gatehouse'),
+    OTEL_SDK_DISABLED: booleanString.default(false),
+    /** Share of new traces recorded (0–1); a caller's sampling decision in `traceparent` is followed. */
+    GATEHOUSE_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   })
   .superRefine((config, ctx) => {
     const options = config.GATEHOUSE_REDIS_OPTIONS;
@@ -204,6 +260,9 @@ export const configSchema = z
         path: ['GATEHOUSE_JWT_PUBLIC_KEY'],
         message: 'set either GATEHOUSE_JWT_JWKS_URL or GATEHOUSE_JWT_PUBLIC_KEY, not both',
       });
+    }
+    if (config.GATEHOUSE_METRICS_PORT !== undefined && config.GATEHOUSE_METRICS_PORT !== 0 && config.GATEHOUSE_METRICS_PORT === config.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['GATEHOUSE_METRICS_PORT'], message: 'must differ from PORT (unset it to serve /metrics on PORT)' });
     }
     if (config.GATEHOUSE_SUPERGRAPH && config.GATEHOUSE_DATABASE_URL) {
       ctx.addIssue({
@@ -243,6 +302,29 @@ export interface GatehouseConfig {
   redis: RedisConfig | undefined;
   clientAddress: ClientAddressConfig;
   responseCache: ResponseCacheConfig;
+  telemetry: TelemetryConfig;
+}
+
+/** A log level for access lines, or `false` for none. */
+export type AccessLogLevel = 'info' | 'debug' | 'trace' | false;
+
+export interface TelemetryConfig {
+  /** Undefined: no /metrics and nothing recorded for it. */
+  metrics: { port: number | undefined; host: string; maxOperations: number } | undefined;
+  accessLog: AccessLogLevel;
+  /** Undefined: tracing off (no spans, no `traceparent` sent to backends). */
+  tracing: TracingConfig | undefined;
+}
+
+export interface TracingConfig {
+  /** Full URL spans are POSTed to (OTLP/HTTP, JSON). */
+  tracesUrl: string;
+  /** Sent with every export (e.g. a vendor's token). */
+  headers: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  serviceName: string;
+  /** Share of root traces sampled, 0–1 (parent-based: an incoming decision wins). */
+  sampleRatio: number;
 }
 
 export interface RedisConfig {
@@ -374,5 +456,31 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
       : undefined,
     clientAddress: { trustedProxies: raw.GATEHOUSE_TRUSTED_PROXIES, header: raw.GATEHOUSE_CLIENT_ADDRESS_HEADER },
     responseCache: { enabled: raw.GATEHOUSE_RESPONSE_CACHE, maxBytes: raw.GATEHOUSE_RESPONSE_CACHE_MAX_BYTES },
+    telemetry: toTelemetryConfig(raw),
+  };
+}
+
+function toTelemetryConfig(raw: RawConfig): TelemetryConfig {
+  // Gatehouse's own name first, then the SDK's: a traces-specific URL is used as is, a base URL gets
+  // the OTLP/HTTP path appended (OpenTelemetry exporter spec, "Endpoint URLs for OTLP/HTTP").
+  const base = raw.GATEHOUSE_OTLP_ENDPOINT ?? raw.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl = raw.GATEHOUSE_OTLP_ENDPOINT
+    ? `${raw.GATEHOUSE_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`
+    : (raw.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base.replace(/\/+$/, '')}/v1/traces`));
+  return {
+    metrics: raw.GATEHOUSE_METRICS
+      ? { port: raw.GATEHOUSE_METRICS_PORT, host: raw.GATEHOUSE_METRICS_HOST ?? raw.HOST, maxOperations: raw.GATEHOUSE_METRICS_MAX_OPERATIONS }
+      : undefined,
+    accessLog: raw.GATEHOUSE_ACCESS_LOG,
+    tracing:
+      tracesUrl && !raw.OTEL_SDK_DISABLED
+        ? {
+            tracesUrl,
+            headers: { ...raw.OTEL_EXPORTER_OTLP_HEADERS, ...raw.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
+            timeoutMs: raw.OTEL_EXPORTER_OTLP_TIMEOUT,
+            serviceName: raw.OTEL_SERVICE_NAME,
+            sampleRatio: raw.GATEHOUSE_TRACE_SAMPLE_RATIO,
+          }
+        : undefined,
   };
 }

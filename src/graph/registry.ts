@@ -54,6 +54,13 @@ export type RefreshOutcome =
   | { kind: 'current'; version: number }
   | { kind: 'refreshed'; version: number }
   | { kind: 'failed'; version: number; errors: CompositionErrorDetail[] };
+/** Told the outcome of every write that changes the graph (metrics count them). */
+export interface RegistryObserver {
+  /** The new graph composed, was stored and is served as `version`. */
+  compositionAccepted(version: number): void;
+  /** The new graph did not compose: nothing was stored. */
+  compositionRefused(): void;
+}
 
 export interface RegistryOptions {
   store: Store;
@@ -64,6 +71,8 @@ export interface RegistryOptions {
   schemaVersionsKept?: number;
   /** Told `registry-changed` after each committed write, so other instances serve it. @default none */
   feed?: Pick<ChangeFeed, 'publish'> | undefined;
+  /** @default none */
+  observer?: RegistryObserver;
 }
 
 /**
@@ -78,12 +87,14 @@ export class Registry {
   readonly #log: Logger;
   readonly #kept: number;
   readonly #feed: Pick<ChangeFeed, 'publish'> | undefined;
+  readonly #observer: RegistryObserver | undefined;
   /** Backends as last prepared (parsed), reused while their stored record is unchanged. */
   #prepared = new Map<string, { stamp: string; prepared: PreparedSource }>();
   /** The stored version that last failed to build: reported once, not at every poll. */
   #failedVersion: number | undefined;
 
-  constructor({ store, served, runtime, log, schemaVersionsKept = 100, feed }: RegistryOptions) {
+  constructor({ store, served, runtime, log, schemaVersionsKept = 100, feed, observer }: RegistryOptions) {
+    this.#observer = observer;
     this.#store = store;
     this.#served = served;
     this.#runtime = runtime;
@@ -234,6 +245,7 @@ export class Registry {
         : undefined;
       if (built && !built.ok) {
         this.#log.warn({ backend: changed, errors: built.refusal.kind === 'composition' ? built.refusal.errors.length : 1 }, 'composition refused');
+        this.#observer?.compositionRefused();
         return built;
       }
       const record = upsert ? await tx.upsertBackend(upsert) : undefined;
@@ -252,6 +264,7 @@ export class Registry {
     const { generation, ...result } = outcome.value;
     const { version } = result.schema;
     this.#served.swap(generation, version);
+    this.#observer?.compositionAccepted(version);
     this.#log.info({ version, backend: changed }, 'schema swapped');
     await this.#announce(version);
     return { ok: true, value: result };

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { request, type Dispatcher } from 'undici';
 import type { Logger } from '../log.js';
 import { createSubgraphExecutor } from '../sources/federation/executor.js';
+import type { BackendTracing } from '../telemetry/backend-tracing.js';
 import { buildGeneration, type ServedGraph } from './generation.js';
 
 export interface StaticSupergraphOptions {
@@ -17,6 +18,8 @@ export interface StaticSupergraphOptions {
   /** Largest subgraph answer read, in bytes. */
   maxResponseBytes: number;
   log: Logger;
+  /** Tracing on: client spans and `traceparent` for subgraph requests. @default off */
+  tracing?: BackendTracing;
 }
 
 interface Fetched {
@@ -78,7 +81,7 @@ export class StaticSupergraph {
       composedAt: new Date(),
       // A supergraph composed elsewhere names federation subgraphs and their URLs, nothing more.
       executorFor: ({ name, url }) =>
-        createSubgraphExecutor({ name, url, headers: {}, timeoutMs: defaultTimeoutMs, maxResponseBytes: this.#options.maxResponseBytes }, { dispatcher, log }),
+        createSubgraphExecutor({ name, url, headers: {}, timeoutMs: defaultTimeoutMs, maxResponseBytes: this.#options.maxResponseBytes }, { dispatcher, log, tracing: this.#options.tracing }),
     });
     this.#version = generation.version;
     this.#hash = hash;

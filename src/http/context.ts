@@ -1,5 +1,6 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from '../log.js';
+import type { RequestObservation } from '../telemetry/observation.js';
 
 /**
  * What the HTTP layer knows about every request before either GraphQL server sees it. Both
@@ -14,6 +15,8 @@ export interface ServerContext {
    * (`GATEHOUSE_TRUSTED_PROXIES`, see `client-address.ts`). The budget key of anonymous callers.
    */
   clientAddress?: string;
+  /** Telemetry on: what the request did so far, for its access line, metrics and span (`telemetry/`). */
+  observation?: RequestObservation;
 }
 
 /** The GraphQL context shared by both servers: Yoga's own fields plus the server context. */

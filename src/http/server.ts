@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { routeNotFound } from '../errors.js';
 import type { ServedGraph } from '../graph/generation.js';
 import type { Logger } from '../log.js';
+import type { HttpTelemetry } from '../telemetry/telemetry.js';
 import { createClientAddressResolver, type ClientAddressOptions } from './client-address.js';
 import type { ServerContext } from './context.js';
 import { requestIdFrom } from './request-id.js';
@@ -16,6 +17,8 @@ export interface HttpRoutes {
   log: Logger;
   /** Trusted proxies and their forwarding header: where the client address comes from. @default the peer's */
   clientAddress?: ClientAddressOptions;
+  /** Access lines, metrics and traces of GraphQL requests, and /metrics on this port. @default none */
+  telemetry?: HttpTelemetry;
 }
 
 export interface GatehouseHttpServer {
@@ -27,7 +30,7 @@ export interface GatehouseHttpServer {
 }
 
 /** One HTTP server: routes by path, and gives every request an id and a child logger. */
-export function createHttpServer({ graphql, admin, served, log, clientAddress }: HttpRoutes): GatehouseHttpServer {
+export function createHttpServer({ graphql, admin, served, log, clientAddress, telemetry }: HttpRoutes): GatehouseHttpServer {
   const clientAddressOf = createClientAddressResolver(clientAddress);
   let inFlight = 0;
   let waiters: Array<() => void> = [];
@@ -51,11 +54,17 @@ export function createHttpServer({ graphql, admin, served, log, clientAddress }:
           ? sendJson(res, 200, { status: 'ready', version: current.version })
           : sendJson(res, 503, { status: 'no schema served' });
       }
+      case '/metrics':
+        if (telemetry?.serveMetrics) return telemetry.serveMetrics(req, res);
     }
     const requestId = requestIdFrom(req.headers);
     const context: ServerContext = { requestId, log: log.child({ requestId }), clientAddress: clientAddressOf(req.socket.remoteAddress, req.headers) };
-    if (path === '/graphql') return void graphql(req, res, context);
-    if (path === '/admin/graphql') return void admin(req, res, context);
+    if (path === '/graphql' || path === '/admin/graphql') {
+      const handler = path === '/graphql' ? graphql : admin;
+      const handle = () => void handler(req, res, context);
+      if (!telemetry) return handle();
+      return telemetry.observe(path === '/graphql' ? 'graphql' : 'admin', path, req, res, context, handle);
+    }
     sendGraphQLError(res, routeNotFound());
   });
   // Keep-alive sockets outliving a response would hold shutdown open; idle ones are closed on close().

@@ -13,6 +13,8 @@ export interface ConsumerIdentity {
   plan: PlanRecord;
   /** Scopes granted (from the JWT; API keys carry none). */
   scopes: readonly string[];
+  /** The public prefix of the API key used (`gh_live_ab12cd34`): what logs may show of it. */
+  keyPrefix?: string;
 }
 
 /**

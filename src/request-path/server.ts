@@ -28,6 +28,8 @@ import { useResponseCache } from './plugins/use-response-cache.js';
 import { useRequestId } from '../http/plugins/use-request-id.js';
 import { useVariableErrorCodes } from '../http/plugins/use-variable-error-codes.js';
 import { yogaLogger } from '../http/yoga-logger.js';
+import { useTelemetry, type GraphQLTelemetry } from '../telemetry/use-telemetry.js';
+import { operationCost } from './cost/request-cost.js';
 
 export interface RequestPathOptions {
   served: ServedGraph;
@@ -54,6 +56,8 @@ export interface RequestPathOptions {
   consumerChanges?: ConsumerChanges;
   /** The response cache; undefined: off (`GATEHOUSE_RESPONSE_CACHE=false`), every answer says BYPASS. */
   responseCache?: ResponseCache;
+  /** Metrics and traces of each operation (access lines are written from them too). @default off */
+  telemetry?: GraphQLTelemetry;
 }
 
 export type RequestPathServer = YogaServerInstance<ServerContext, object>;
@@ -72,6 +76,7 @@ export function createRequestPath({
   now,
   consumerChanges,
   responseCache,
+  telemetry,
 }: RequestPathOptions): RequestPathServer {
   // Every plugin left out here reads `context.consumer`; without authentication there is none.
   const managed = <T>(plugins: () => T[]): T[] => (auth.apiManagement ? plugins() : []);
@@ -110,6 +115,9 @@ export function createRequestPath({
     // Hive's persisted-document requests name the document in `documentId`.
     extraParamNames: ['documentId'],
     plugins: [
+      // First: it sees every operation before any later plugin can refuse it (rate limits throw in
+      // onExecute), and its spans wrap parsing, validation and execution whole.
+      ...(telemetry ? [useTelemetry(telemetry, { costOf: operationCost })] : []),
       useRequestId(),
       // Takes internals out of every error and keeps our codes' statuses for both media types; it
       // only rewrites results on their way out, so its place in the list is free.

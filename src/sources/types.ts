@@ -2,6 +2,7 @@ import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Dispatcher } from 'undici';
 import type { CompositionErrorDetail } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { BackendTracing } from '../telemetry/backend-tracing.js';
 import type { Backend, BackendBase, KindFields } from './backend.js';
 
 /**
@@ -46,6 +47,8 @@ export interface SourceRuntime {
   maxResponseBytes: number;
   /** Largest OpenAPI document accepted (inline or fetched), in bytes. */
   maxDocumentBytes: number;
+  /** Tracing on: a client span per backend HTTP request, and `traceparent` sent with it. @default off */
+  tracing?: BackendTracing;
 }
 
 export type InputOutcome<T> = { ok: true; value: T } | { ok: false; field: string; message: string };

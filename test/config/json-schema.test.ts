@@ -33,6 +33,8 @@ describe('the settings file and its JSON Schema', () => {
       'GATEHOUSE_REDIS_OPTIONS',
       'GATEHOUSE_REDIS_URL',
       'GATEHOUSE_SUPERGRAPH',
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
     ]);
     // Defaults as Gatehouse applies them, booleans included.
     expect(schema.properties['GATEHOUSE_GRAPHIQL']?.default).toBe(true);

@@ -18,6 +18,7 @@ import {
 import type { SubgraphExecutor } from '../../sources/types.js';
 import { completeRoot } from './complete-response.js';
 import { runPlanNode, type PlanRun, type PlanRunner } from './execute-plan.js';
+import { queryPlans, type QueryPlanEvent } from './instrumentation.js';
 import { plannableSupergraph } from './planner-supergraph.js';
 import { TypeRelations } from './type-relations.js';
 
@@ -50,13 +51,14 @@ export function createGatewayEngine({ supergraphSdl, schema, executors, random =
   const plans = new WeakMap<DocumentNode, Map<string, QueryPlan | Promise<QueryPlan>>>();
   const percentages = planner.overridePercentages;
 
-  function plan(document: DocumentNode, operationName: string | null | undefined): QueryPlan | Promise<QueryPlan> {
+  function plan(document: DocumentNode, operationName: string | null | undefined, event?: QueryPlanEvent): QueryPlan | Promise<QueryPlan> {
     const labels = new Set<string>();
     for (const percentage of percentages) if (random() * 100 < percentage) labels.add(`percent(${percentage})`);
     const key = labels.size ? `${operationName ?? ''}|${[...labels].sort().join('|')}` : (operationName ?? '');
     let byKey = plans.get(document);
     if (!byKey) plans.set(document, (byKey = new Map()));
     const cached = byKey.get(key);
+    if (event) event.cached = cached !== undefined;
     if (cached) return cached;
     const planned = planner.planAsync(printed(document), operationName, labels, 0).then((result) => {
       byKey.set(key, result);
@@ -81,7 +83,14 @@ export function createGatewayEngine({ supergraphSdl, schema, executors, random =
     // GraphiQL's schema query, and anything else asking only the gateway itself.
     if (!split.planned) return execute({ ...args, schema });
 
-    const queryPlan = await plan(split.planned, args.operationName);
+    const planned = split.planned;
+    let queryPlan: QueryPlan;
+    if (queryPlans.hasSubscribers) {
+      const event: QueryPlanEvent = { context: args.contextValue, operationName: args.operationName };
+      queryPlan = await queryPlans.tracePromise(async () => plan(planned, args.operationName, event), event);
+    } else {
+      queryPlan = await plan(planned, args.operationName);
+    }
     const run: PlanRun = { data: {}, errors: [], variables, context: args.contextValue };
     if (queryPlan.node) await runPlanNode(queryPlan.node, run, runner);
     const introspection = split.introspection ? await execute({ ...args, schema, document: split.introspection }) : undefined;

@@ -72,7 +72,7 @@ export function useConsumerAuth({
     // A rotated key stays valid until its `expiresAt`, so both keys work during the overlap.
     if (owner.key.expiresAt && owner.key.expiresAt.getTime() <= now()) throw refuseKey('Expired API key.');
     if (owner.consumer.disabled) throw refuseKey('The consumer of this API key is disabled.');
-    return { consumerId: owner.consumer.id, name: owner.consumer.name, via: 'api-key', plan: owner.plan, scopes: [] };
+    return { consumerId: owner.consumer.id, name: owner.consumer.name, via: 'api-key', plan: owner.plan, scopes: [], keyPrefix: owner.key.prefix };
   }
 
   async function byBearerToken(authorization: string): Promise<ConsumerIdentity> {

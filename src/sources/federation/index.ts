@@ -63,7 +63,7 @@ function preparedSubgraph(backend: FederationBackend, typeDefs: DocumentNode, ru
         name: backend.name,
         url: backend.url,
         typeDefs,
-        executor: createSubgraphExecutor(endpointOf(backend, runtime), { dispatcher: runtime.dispatcher, log: runtime.log }),
+        executor: createSubgraphExecutor(endpointOf(backend, runtime), { dispatcher: runtime.dispatcher, log: runtime.log, tracing: runtime.tracing }),
       },
     }),
   };

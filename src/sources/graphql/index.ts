@@ -110,7 +110,7 @@ class PreparedGraphQLService implements PreparedSource {
     this.#subschema = {
       schema: remote,
       executor: asToolsExecutor(
-        createSubgraphExecutor(endpointOf(backend, runtime), { dispatcher: runtime.dispatcher, log: runtime.log }),
+        createSubgraphExecutor(endpointOf(backend, runtime), { dispatcher: runtime.dispatcher, log: runtime.log, tracing: runtime.tracing }),
         // Delegations run in the in-process subgraph's context, which holds the gateway's.
         (context) => (context as InProcessContext | undefined)?.gateway,
       ),

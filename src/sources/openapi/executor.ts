@@ -5,6 +5,7 @@ import { transportFailure } from '../../net/transport-failure.js';
 import { readBoundedBody } from '../../net/read-bounded-body.js';
 import type { Logger } from '../../log.js';
 import { backendRequestHeaders } from '../identity-headers.js';
+import type { BackendTracing } from '../../telemetry/backend-tracing.js';
 import { deepObjectPairs, type EncodedBody } from './body-encoding.js';
 import { isRecord } from './document.js';
 
@@ -23,6 +24,8 @@ export interface RestEndpoint {
   dispatcher: Dispatcher;
   /** Already a child logger carrying `{ backend }`. */
   log: Logger;
+  /** Tracing on: each call in a client span, with `traceparent`. */
+  tracing?: BackendTracing;
   /** Put the backend's 4xx answer in the error message (never the URL). */
   exposeErrors: boolean;
 }
@@ -64,6 +67,25 @@ export interface BodyPlan {
  */
 export async function callRestOperation(endpoint: RestEndpoint, plan: RequestPlan, args: Readonly<Record<string, unknown>>, gatewayContext?: unknown): Promise<unknown> {
   const { url, headers } = buildRequest(endpoint, plan, args, gatewayContext);
+  if (!endpoint.tracing) return call(endpoint, plan, args, { url, headers });
+  const http = endpoint.tracing.startHttp(endpoint.name, plan.method, url, headers);
+  try {
+    return await call(endpoint, plan, args, { url, headers: http.headers }, http.status);
+  } catch (error) {
+    http.fail(error);
+    throw error;
+  } finally {
+    http.end();
+  }
+}
+
+async function call(
+  endpoint: RestEndpoint,
+  plan: RequestPlan,
+  args: Readonly<Record<string, unknown>>,
+  { url, headers }: { url: string; headers: Record<string, string> },
+  onStatus?: (statusCode: number) => void,
+): Promise<unknown> {
   let body: string | Buffer | undefined;
   if (plan.body && args[plan.body.argumentName] !== undefined) {
     const encoded = plan.body.encode(args[plan.body.argumentName]);
@@ -78,6 +100,7 @@ export async function callRestOperation(endpoint: RestEndpoint, plan: RequestPla
   } catch (error) {
     throw transportError(error, endpoint, signal);
   }
+  onStatus?.(response.statusCode);
   const read = await readBoundedBody(response, endpoint.maxResponseBytes);
   if (!read.ok && read.reason === 'failed') throw transportError(read.error, endpoint, signal);
   const { statusCode } = response;

@@ -106,6 +106,7 @@ function prepareMapping(backend: OpenApiBackend, document: OpenApiDocument, runt
       timeoutMs: backend.timeoutMs ?? runtime.defaultTimeoutMs,
       dispatcher: runtime.dispatcher,
       log: runtime.log,
+      tracing: runtime.tracing,
       exposeErrors: backend.exposeErrors,
       maxResponseBytes: backend.maxResponseBytes ?? runtime.maxResponseBytes,
     });

@@ -13,6 +13,7 @@ import {
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../log.js';
 import type { InProcessContext } from '../in-process/subgraph.js';
+import type { BackendTracing } from '../../telemetry/backend-tracing.js';
 import { SourceDefinitionError } from '../types.js';
 import { dereference, isRecord, type MediaTypes, type OpenApiDocument, type OperationObject, type ParameterObject, type PathItemObject, type SchemaObject } from './document.js';
 import { DEFAULT_MAX_BACKEND_RESPONSE_BYTES } from '../../net/read-bounded-body.js';
@@ -72,6 +73,8 @@ export interface OpenApiMappingOptions {
   /** Connection pool for backend calls: the guarded agent. */
   dispatcher: Dispatcher;
   log: Logger;
+  /** Tracing on: a client span per REST call, with `traceparent`. @default off */
+  tracing?: BackendTracing;
   /** Put the backend's own 4xx message in `BACKEND_BAD_REQUEST` errors (never its URL). @default false */
   exposeErrors?: boolean;
   /**
@@ -105,6 +108,7 @@ export function mapOpenApiDocument(options: OpenApiMappingOptions): OpenApiMappi
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_BACKEND_RESPONSE_BYTES,
     dispatcher: options.dispatcher,
     log: options.log.child({ backend: name }),
+    tracing: options.tracing,
     exposeErrors: options.exposeErrors ?? false,
   };
   const fieldPrefix = sanitizeName(prefix);
