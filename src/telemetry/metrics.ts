@@ -56,6 +56,23 @@ const BACKEND_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 let processRegistry: Registry | undefined;
 
 /**
+ * A metric's children by label values, made once: prom-client hashes a labels object on every
+ * `inc`/`observe` (sorting its keys), which per request adds up. Label values are bounded already
+ * (operation names and codes by `BoundedLabels`, statuses, plans, backends), so this map is too.
+ */
+class LabelledChildren<T> {
+  readonly #children = new Map<string, T>();
+  constructor(private readonly make: (values: string[]) => T) {}
+
+  of(...values: string[]): T {
+    const key = values.join('\u0000');
+    let child = this.#children.get(key);
+    if (!child) this.#children.set(key, (child = this.make(values)));
+    return child;
+  }
+}
+
+/**
  * Process metrics (CPU, memory, event loop lag, GC, handles) describe the process, not one
  * gateway, and collecting them installs observers that are never removed: one set per process.
  */
@@ -88,6 +105,11 @@ export class Metrics implements MetricsHooks, CompositionObserver {
   readonly #schemaSwaps: Counter;
   readonly #compositions: Counter<'result'>;
   readonly #lastComposition: Gauge;
+  readonly #requestsBy: LabelledChildren<{ inc(): void }>;
+  readonly #requestDurationBy: LabelledChildren<{ observe(value: number): void }>;
+  readonly #phaseDurationBy: LabelledChildren<{ observe(value: number): void }>;
+  readonly #backendRequestsBy: LabelledChildren<{ inc(): void }>;
+  readonly #backendDurationBy: LabelledChildren<{ observe(value: number): void }>;
 
   constructor({ owner, maxOperations = 100 }: MetricsOptions) {
     this.#owner = owner;
@@ -164,6 +186,11 @@ export class Metrics implements MetricsHooks, CompositionObserver {
       help: 'Whether the last registry write composed (1) or was refused (0); absent before the first write.',
       registers,
     });
+    this.#requestsBy = new LabelledChildren((values) => this.#requests.labels(...values));
+    this.#requestDurationBy = new LabelledChildren((values) => this.#requestDuration.labels(...values));
+    this.#phaseDurationBy = new LabelledChildren((values) => this.#phaseDuration.labels(...values));
+    this.#backendRequestsBy = new LabelledChildren((values) => this.#backendRequests.labels(...values));
+    this.#backendDurationBy = new LabelledChildren((values) => this.#backendDuration.labels(...values));
   }
 
   /** Counts one answered request; `durationMs` runs from its arrival to its last byte. */
@@ -173,8 +200,9 @@ export class Metrics implements MetricsHooks, CompositionObserver {
     // Our markers, `(none)`, `(anonymous)`, `(batch)`, are a fixed set: they take no slot.
     const operation = label.startsWith('(') ? label : this.#operations[endpoint].valueOf(label);
     const plan = observation.consumer?.plan.name ?? '';
-    this.#requests.inc({ endpoint, operation, status: String(status), plan });
-    this.#requestDuration.observe({ endpoint, operation }, durationMs / 1_000);
+    // Positional values, in each metric's `labelNames` order.
+    this.#requestsBy.of(endpoint, operation, String(status), plan).inc();
+    this.#requestDurationBy.of(endpoint, operation).observe(durationMs / 1_000);
     for (const code of observation.errorCodes) {
       this.#errors.inc({ endpoint, code: this.#codes.valueOf(code) });
       if (LIMIT_CODES.has(code)) this.#refusals.inc({ code, plan });
@@ -186,7 +214,7 @@ export class Metrics implements MetricsHooks, CompositionObserver {
   }
 
   observePhase(phase: Phase, durationMs: number): void {
-    this.#phaseDuration.observe({ phase }, durationMs / 1_000);
+    this.#phaseDurationBy.of(phase).observe(durationMs / 1_000);
   }
 
   compositionAccepted(): void {
@@ -257,10 +285,10 @@ export class Metrics implements MetricsHooks, CompositionObserver {
         const at = started.get(event);
         if (at === undefined) return;
         const backend = event.subgraph;
-        this.#backendDuration.observe({ backend }, (performance.now() - at) / 1_000);
+        this.#backendDurationBy.of(backend).observe((performance.now() - at) / 1_000);
         // Executors turn every failure into an error in the result; a rejection is a bug, counted too.
         const codes = event.error !== undefined ? ['INTERNAL_SERVER_ERROR'] : (event.errorCodes ?? []);
-        this.#backendRequests.inc({ backend, outcome: codes.length ? 'error' : 'ok' });
+        this.#backendRequestsBy.of(backend, codes.length ? 'error' : 'ok').inc();
         for (const code of new Set(codes)) this.#backendErrors.inc({ backend, code: this.#codes.valueOf(code) });
       },
       end: noop,

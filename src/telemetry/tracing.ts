@@ -208,7 +208,6 @@ export class Tracing implements BackendTracing {
       asyncEnd: (event: QueryPlanEvent & { error?: unknown }) => {
         const span = spans.get(event);
         if (!span) return;
-        span.setAttribute('gatehouse.plan.cached', event.cached === true);
         if (event.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       },

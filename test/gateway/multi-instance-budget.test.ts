@@ -70,7 +70,13 @@ const RECOVERED = 'shared rate-limit budget reachable again';
 describe('two gateway processes on one Redis', () => {
   it('admit a consumer N points per window in total, and N requests of a quota, under concurrent load through both', async () => {
     await using keyspace = await freshKeyspace();
-    await using cluster = await twoInstances({ GATEHOUSE_REDIS_URL: sharedRedisUrl, GATEHOUSE_REDIS_PREFIX: keyspace.prefix });
+    // A generous command timeout: this test is about exact sharing, and a loaded CI machine must not
+    // flip an instance to counting on its own over one slow reply.
+    await using cluster = await twoInstances({
+      GATEHOUSE_REDIS_URL: sharedRedisUrl,
+      GATEHOUSE_REDIS_PREFIX: keyspace.prefix,
+      GATEHOUSE_REDIS_COMMAND_TIMEOUT_MS: '5000',
+    });
     const { a, b, admin } = cluster;
 
     const rated = await consumerWithPlan(admin, 'rated', DAY_WINDOW);

@@ -51,15 +51,21 @@ export function createGatewayEngine({ supergraphSdl, schema, executors, random =
   const plans = new WeakMap<DocumentNode, Map<string, QueryPlan | Promise<QueryPlan>>>();
   const percentages = planner.overridePercentages;
 
-  function plan(document: DocumentNode, operationName: string | null | undefined, event?: QueryPlanEvent): QueryPlan | Promise<QueryPlan> {
+  /** The operation's plan: cached, or planned now (only then traced: a cache lookup is no work to observe). */
+  function plan(document: DocumentNode, operationName: string | null | undefined, context: unknown): QueryPlan | Promise<QueryPlan> {
     const labels = new Set<string>();
     for (const percentage of percentages) if (random() * 100 < percentage) labels.add(`percent(${percentage})`);
     const key = labels.size ? `${operationName ?? ''}|${[...labels].sort().join('|')}` : (operationName ?? '');
     let byKey = plans.get(document);
     if (!byKey) plans.set(document, (byKey = new Map()));
     const cached = byKey.get(key);
-    if (event) event.cached = cached !== undefined;
     if (cached) return cached;
+    if (!queryPlans.hasSubscribers) return planAndCache(document, operationName, labels, byKey, key);
+    const event: QueryPlanEvent = { context, operationName };
+    return queryPlans.tracePromise(() => planAndCache(document, operationName, labels, byKey, key), event);
+  }
+
+  function planAndCache(document: DocumentNode, operationName: string | null | undefined, labels: Set<string>, byKey: Map<string, QueryPlan | Promise<QueryPlan>>, key: string): Promise<QueryPlan> {
     const planned = planner.planAsync(printed(document), operationName, labels, 0).then((result) => {
       byKey.set(key, result);
       return result;
@@ -83,14 +89,7 @@ export function createGatewayEngine({ supergraphSdl, schema, executors, random =
     // GraphiQL's schema query, and anything else asking only the gateway itself.
     if (!split.planned) return execute({ ...args, schema });
 
-    const planned = split.planned;
-    let queryPlan: QueryPlan;
-    if (queryPlans.hasSubscribers) {
-      const event: QueryPlanEvent = { context: args.contextValue, operationName: args.operationName };
-      queryPlan = await queryPlans.tracePromise(async () => plan(planned, args.operationName, event), event);
-    } else {
-      queryPlan = await plan(planned, args.operationName);
-    }
+    const queryPlan = await plan(split.planned, args.operationName, args.contextValue);
     const run: PlanRun = { data: {}, errors: [], variables, context: args.contextValue };
     if (queryPlan.node) await runPlanNode(queryPlan.node, run, runner);
     const introspection = split.introspection ? await execute({ ...args, schema, document: split.introspection }) : undefined;

@@ -17,13 +17,11 @@ export interface SubgraphFetchEvent {
 
 export const subgraphFetches = tracingChannel<unknown, SubgraphFetchEvent>('gatehouse:subgraph-fetch');
 
-/** Query planning of one operation (a cached plan included): metrics time it, traces show it. */
+/** Query planning of one operation, when its plan is not cached yet: metrics time it, traces show it. */
 export interface QueryPlanEvent {
   /** The gateway request's GraphQL context. */
   context: unknown;
   operationName: string | null | undefined;
-  /** Set by the engine: whether the plan came from its cache (per schema version and document). */
-  cached?: boolean;
 }
 
 export const queryPlans = tracingChannel<unknown, QueryPlanEvent>('gatehouse:query-plan');
