@@ -17,6 +17,8 @@ const layers = [
   { target: './src/http', from: ['./src/admin', './src/request-path', './src/store', './src/sources'], message: 'http/ is shared by both servers and knows neither' },
   { target: './src/request-path', from: ['./src/admin', './src/store', './src/sources', './src/net'], message: 'the request path reaches state only through graph/ and its interfaces' },
   { target: './src/admin', from: ['./src/request-path'], message: 'the admin API never imports the public path' },
+  { target: './src/usage', from: ['./src/admin', './src/request-path', './src/http'], message: 'usage records know no server: the request path appends, the admin API asks' },
+  { target: './src/audit', from: ['./src/admin', './src/request-path', './src/http', './src/graph'], message: 'the audit log knows no server: the admin API writes and reads it' },
   { target: './subgraphs', from: './src', message: 'example backends are independent of Gatehouse' },
 ];
 

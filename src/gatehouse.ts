@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { GatehouseConfig } from './config/schema.js';
 import { createAdminServer } from './admin/server.js';
 import { setUpAdminToken } from './admin/auth.js';
+import { AuditLog } from './audit/audit-log.js';
 import { badUserInput } from './errors.js';
 import { ServedGraph } from './graph/generation.js';
 import { Registry } from './graph/registry.js';
@@ -11,8 +12,11 @@ import { createHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
 import { createGuardedAgent } from './net/guarded-agent.js';
+import { InMemoryRateLimiter } from './request-path/limits/rate-limiter.js';
+import { readRateLimitBudget } from './request-path/plugins/use-rate-limit.js';
 import { createRequestPath } from './request-path/server.js';
 import { openStore } from './store/index.js';
+import { createUsage, schemaCheckUsage, type Usage } from './usage/index.js';
 
 export interface Gatehouse {
   /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:4000`. */
@@ -24,6 +28,9 @@ export interface Gatehouse {
   readonly served: ServedGraph;
   /** Static mode: look for a new supergraph now instead of at the next poll. */
   pollSupergraph?: () => Promise<void>;
+  /** Usage recording: tests flush its buffer and run its rollup job with a time of their own. */
+  readonly usage: Usage;
+  readonly audit: AuditLog;
 }
 
 export interface GatehouseOptions {
@@ -49,6 +56,12 @@ export async function createGatehouse(
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
   const served = new ServedGraph();
   const token = await setUpAdminToken(config.adminToken, store);
+  const clock = now ?? Date.now;
+  const usage = createUsage({ store: store.usage, config: config.usage, log, now: clock });
+  const audit = new AuditLog({ store: store.audit, log, retentionDays: config.audit.retentionDays, now: clock });
+  audit.start();
+  // Shared by the rate limit plugin and the admin API's consumerUsage (which only reads it).
+  const rateLimiter = new InMemoryRateLimiter();
 
   let registry: Registry | undefined;
   let staticSupergraph: StaticSupergraph | undefined;
@@ -76,10 +89,14 @@ export async function createGatehouse(
         },
         log,
         schemaVersionsKept: config.schemaVersionsKept,
+        // A check says "unused" only where this instance records usage.
+        changeUsage: config.usage.enabled ? schemaCheckUsage(usage.analytics, config.usage.schemaCheckWindowDays, clock) : undefined,
       });
       await registry.start();
     }
   } catch (error) {
+    audit.stop();
+    await usage.close();
     await store.close();
     throw error;
   }
@@ -94,6 +111,10 @@ export async function createGatehouse(
     limits: config.limits,
     getTrustedDocument: async (hash) => (await store.getTrustedDocument(hash))?.document,
     now,
+    usage: config.usage.enabled
+      ? { record: (draft) => usage.recorder.append(draft), backendCallsOf: (context) => usage.backendCalls.callsOf(context), now: clock }
+      : undefined,
+    rateLimiter,
   });
   const admin = createAdminServer({
     token,
@@ -102,6 +123,18 @@ export async function createGatehouse(
     registry,
     store,
     served,
+    audit,
+    usage: {
+      enabled: config.usage.enabled,
+      analytics: usage.analytics,
+      recorderStatus: () => usage.recorder.status(),
+      windowDays: config.usage.schemaCheckWindowDays,
+      async rateLimitBudget(consumerId, plan) {
+        const budget = await readRateLimitBudget(rateLimiter, consumerId, plan, clock());
+        return budget && { limit: budget.limit, windowSeconds: budget.windowSeconds, remaining: budget.decision.remaining, resetAt: budget.decision.resetAt };
+      },
+      now: clock,
+    },
     async validateBackendUrl(url, field = 'input.url') {
       try {
         await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
@@ -125,12 +158,17 @@ export async function createGatehouse(
     }
     http.server.closeAllConnections();
     await stopped;
+    // The last records go to the store while it is still open.
+    audit.stop();
+    await usage.close();
     await Promise.all([store.close(), dispatcher.close()]);
     log.info('stopped');
   }
 
   return {
     served,
+    usage,
+    audit,
     generatedAdminToken: token.generatedToken,
     pollSupergraph: staticSupergraph && (() => staticSupergraph.poll()),
     listen() {

@@ -16,6 +16,8 @@ import { useQueryCost } from './plugins/use-query-cost.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { useRequestLimits } from './plugins/use-request-limits.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { useUsageRecording, type UsageRecordingOptions } from './plugins/use-usage-recording.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
 import type { ConsumerLookupStore } from './plugins/consumer-auth/consumer-resolver.js';
 import { useConsumerAuth } from './plugins/use-consumer-auth.js';
 import { useFieldAuthorization } from './plugins/use-field-authorization.js';
@@ -43,6 +45,10 @@ export interface RequestPathOptions {
   getTrustedDocument: (hash: string) => Promise<string | undefined>;
   /** Clock of rate limits and quotas, in ms since the epoch. @default Date.now */
   now?: () => number;
+  /** Usage records (`GATEHOUSE_USAGE`); undefined: none. */
+  usage?: UsageRecordingOptions | undefined;
+  /** The rate limiter's budgets; the admin API reads them too. @default an `InMemoryRateLimiter` */
+  rateLimiter?: RateLimiter | undefined;
 }
 
 export type RequestPathServer = YogaServerInstance<ServerContext, object>;
@@ -58,6 +64,8 @@ export function createRequestPath({
   limits,
   getTrustedDocument,
   now,
+  usage,
+  rateLimiter,
 }: RequestPathOptions): RequestPathServer {
   // Every plugin left out here reads `context.consumer`; without authentication there is none.
   const managed = <T>(plugins: () => T[]): T[] => (auth.apiManagement ? plugins() : []);
@@ -100,6 +108,9 @@ export function createRequestPath({
       // Takes internals out of every error and keeps our codes' statuses for both media types; it
       // only rewrites results on their way out, so its place in the list is free.
       useErrorResponses(),
+      // Before authentication, so a refused request is recorded too and the duration starts before
+      // it; its onExecute sees the document before field authorization redacts it.
+      ...(usage ? [useUsageRecording(usage)] : []),
       // Authentication first. It runs in onRequestParse, before the body is read or parsed, so a
       // request without valid credentials costs no parsing and no limit budget; every later plugin
       // (cost, rate limits, field authorization) relies on `context.consumer` being set.
@@ -132,7 +143,7 @@ export function createRequestPath({
           },
         }),
         // After the cost: it spends the admitted cost, and a refused operation has spent nothing.
-        useRateLimit({ now }),
+        useRateLimit({ now, limiter: rateLimiter }),
       ]),
       useVariableErrorCodes(),
       // Last: it replaces graphql-js execution with the generation's engine, for whatever document

@@ -99,7 +99,24 @@ function rateOf(plan: PlanRecord & { rateLimitPoints: number }) {
   return { limit: plan.rateLimitPoints, windowSeconds: plan.rateLimitWindowSeconds };
 }
 
+/**
+ * A consumer's rate-limit budget right now, read without spending (for the admin API's
+ * `consumerUsage`); undefined when its plan has no rate limit.
+ */
+export async function readRateLimitBudget(
+  limiter: RateLimiter,
+  consumerId: string,
+  plan: PlanRecord,
+  now: number,
+): Promise<{ limit: number; windowSeconds: number; decision: RateLimitDecision } | undefined> {
+  if (!hasRateLimit(plan)) return undefined;
+  const decision = await limiter.consume(consumerKey(consumerId), 0, rateOf(plan), now);
+  return { limit: plan.rateLimitPoints, windowSeconds: plan.rateLimitWindowSeconds, decision };
+}
+
+const consumerKey = (consumerId: string) => `consumer:${consumerId}`;
+
 /** One budget per consumer; anonymous callers share the anonymous plan but each address has its own budget. */
 function limiterKey(consumer: ConsumerIdentity, context: Partial<GatehouseContext>): string {
-  return consumer.consumerId !== null ? `consumer:${consumer.consumerId}` : `anonymous:${context.clientAddress ?? 'unknown'}`;
+  return consumer.consumerId !== null ? consumerKey(consumer.consumerId) : `anonymous:${context.clientAddress ?? 'unknown'}`;
 }

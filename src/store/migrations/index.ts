@@ -3,6 +3,8 @@ import * as registry from './001-registry.js';
 import * as consumers from './002-consumers.js';
 import * as backendKinds from './003-backend-kinds.js';
 import * as responseLimits from './004-backend-response-limits.js';
+import * as usage from './006-usage.js';
+import * as audit from './007-audit.js';
 
 /**
  * Every migration, in order. Names are stored in `kysely_migration`: never
@@ -13,6 +15,8 @@ const migrations: Record<string, Migration> = {
   '002-consumers': consumers,
   '003-backend-kinds': backendKinds,
   '004-backend-response-limits': responseLimits,
+  '006-usage': usage,
+  '007-audit': audit,
 };
 
 // Static, not a folder scan: the migrations ship inside the bundle and tsx/tsc
