@@ -12,6 +12,7 @@ export const rowIds = [
   'hive-no-dedupe',
   'hive-router-runtime-no-dedupe',
   'floor-dedupe',
+  'gatehouse-keyed-no-usage',
 ] as const;
 export type RowId = (typeof rowIds)[number];
 export type FloorRowId = Extract<RowId, `floor${string}`>;
@@ -49,6 +50,7 @@ export const rowLetters: Readonly<Record<RowId, string>> = {
   'hive-no-dedupe': "d'",
   'hive-router-runtime-no-dedupe': "e'",
   'floor-dedupe': "f'",
+  'gatehouse-keyed-no-usage': "b'",
 };
 
 /** Ratios printed under each query's table: numerator row ÷ denominator row, where both ran. */
@@ -58,4 +60,5 @@ export const ratioPairs: ReadonlyArray<readonly [RowId, RowId]> = [
   ['gatehouse-bare', 'gatehouse-keyed'],
   ['gatehouse-keyed', 'floor'],
   ['gatehouse-keyed', 'floor-dedupe'],
+  ['gatehouse-keyed', 'gatehouse-keyed-no-usage'],
 ];
