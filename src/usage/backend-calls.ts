@@ -1,3 +1,4 @@
+import type { TracingChannelSubscribers } from 'node:diagnostics_channel';
 import { subgraphFetches, type SubgraphFetchEvent } from '../graph/engine/instrumentation.js';
 import type { BackendCall } from './types.js';
 
@@ -12,6 +13,7 @@ type FetchEvent = SubgraphFetchEvent & { error?: unknown };
 export class BackendCallTracker {
   readonly #calls = new WeakMap<object, BackendCall[]>();
   readonly #startedAt = new WeakMap<FetchEvent, number>();
+  // Node calls only the handlers given; its type lists all five.
   readonly #handlers = {
     start: (event: FetchEvent) => {
       this.#startedAt.set(event, performance.now());
@@ -30,19 +32,19 @@ export class BackendCallTracker {
       if (calls) calls.push(call);
       else this.#calls.set(context, [call]);
     },
-  };
+  } as TracingChannelSubscribers<SubgraphFetchEvent>;
   #started = false;
 
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    subgraphFetches.subscribe(this.#handlers as never);
+    subgraphFetches.subscribe(this.#handlers);
   }
 
   stop(): void {
     if (!this.#started) return;
     this.#started = false;
-    subgraphFetches.unsubscribe(this.#handlers as never);
+    subgraphFetches.unsubscribe(this.#handlers);
   }
 
   /** The calls made for the operation running with this context, in the order they ended. */

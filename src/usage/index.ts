@@ -33,8 +33,9 @@ export interface UsageOptions {
 }
 
 /**
- * Wires usage recording up. When `config.enabled` is false the analytics still answer (from what
- * is stored), but nothing records, subscribes to the engine or runs periodically.
+ * Wires usage recording up. When `config.enabled` is false nothing records or subscribes to the
+ * engine; the analytics still answer from what is stored, and the job still applies the
+ * retention to it (and rolls up what other instances record).
  */
 export function createUsage({ store, config, log, now = Date.now, maintenanceIntervalMs }: UsageOptions): Usage {
   const retention = usageRetention(config.retention);
@@ -42,10 +43,10 @@ export function createUsage({ store, config, log, now = Date.now, maintenanceInt
   const backendCalls = new BackendCallTracker();
   const maintenance = new UsageMaintenance({ store, retention, log, now, intervalMs: maintenanceIntervalMs });
   const analytics = new UsageAnalytics({ store, retention, now });
+  maintenance.start();
   if (config.enabled) {
     recorder.start();
     backendCalls.start();
-    maintenance.start();
   }
   return {
     recorder,
