@@ -95,9 +95,15 @@ export function withAuditLog(mutations: MutationResolvers<AdminContext>): Mutati
       const { audit } = context;
       if (!audit) return run(parent, args, context, info);
       const entry = { actor: context.adminActor ?? 'admin token', action, target: spec.target?.(args) ?? null, requestId: context.requestId, input: args };
-      let before: unknown = null;
+      // Read before the arguments are checked (the resolver does that): a malformed id must still
+      // get the resolver's own answer, so a failed read is noted in the entry, not thrown.
+      const before = spec.snapshot
+        ? await spec.snapshot(context, args).catch((error: unknown) => {
+            context.log.debug({ err: error, action }, 'record before an admin mutation could not be read for the audit log');
+            return { unavailable: true };
+          })
+        : null;
       try {
-        before = spec.snapshot ? await spec.snapshot(context, args) : null;
         const result = await run(parent, args, context, info);
         let after: unknown = null;
         try {

@@ -42,6 +42,7 @@ export class AuditLog {
     return new Date(this.#now());
   }
 
+  /** Never rejects: the mutation it records has happened, whatever becomes of its entry. */
   async record(entry: Omit<AuditEntryInput, 'at'>): Promise<void> {
     const redacted: AuditEntryInput = {
       ...entry,

@@ -25,7 +25,8 @@ function redact(value: unknown, key: string | undefined): unknown {
   if (key !== undefined && SECRET_KEYS.has(key.toLowerCase()) && typeof value !== 'object') return REDACTED;
   if (typeof value === 'string') return redactString(value, key);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return value.toISOString();
+  // A malformed DateTime argument arrives as an invalid Date (and is refused by the resolver).
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (Array.isArray(value)) return value.map((item) => redact(item, key === 'headers' ? 'header' : undefined));
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};

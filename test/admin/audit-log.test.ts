@@ -78,6 +78,8 @@ describe('the audit log of admin mutations', () => {
     // Refused ones are recorded with their code.
     expect((await run('mutation { updatePlan(input: { name: "nobody", maxCost: 1 }) { name } }')).errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
     expect((await run('mutation { createPlan(input: { name: "Not A Name" }) { name } }')).errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    // The record before it can't be read (no such id can exist): the mutation still answers for itself.
+    expect((await run('mutation { revokeApiKey(id: "not-a-uuid") { status } }')).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 
   afterAll(async () => {
@@ -105,6 +107,7 @@ describe('the audit log of admin mutations', () => {
       ['removeBackend', 'backend:catalog', 'ok'],
       ['updatePlan', 'plan:nobody', 'NOT_FOUND'],
       ['createPlan', 'plan:Not A Name', 'BAD_USER_INPUT'],
+      ['revokeApiKey', 'apiKey:not-a-uuid', 'BAD_USER_INPUT'],
     ]);
     const actor = `admin-token:${createHash('sha256').update(TEST_ADMIN_TOKEN).digest('hex').slice(0, 8)}`;
     for (const entry of nodes) {
@@ -127,6 +130,8 @@ describe('the audit log of admin mutations', () => {
     expect(rotation!.after).toMatchObject({ rotated: { label: 'ci', revokedAt: null }, issued: { label: 'ci', prefix: expect.stringMatching(/^gh_live_/) } });
     const [refused] = (await entries({ filter: { action: 'updatePlan', target: 'plan:nobody' } })).nodes;
     expect(refused).toMatchObject({ before: null, after: null, result: 'NOT_FOUND' });
+    const [malformed] = (await entries({ filter: { target: 'apiKey:not-a-uuid' } })).nodes;
+    expect(malformed).toMatchObject({ before: { unavailable: true }, after: null, result: 'BAD_USER_INPUT' });
   });
 
   it('holds no secret: header values, keys, their hashes, tokens, URL queries; long documents are shortened', async () => {
