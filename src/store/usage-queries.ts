@@ -23,6 +23,8 @@ const unstored = (value: unknown): string | null => (value === NONE || value == 
 const num = (value: unknown): number => (value == null ? 0 : Number(value));
 
 const ROWS_PER_INSERT = 500;
+// ~6 ms of PGlite per statement (measured ~25 ms per 1,000 records).
+const RECORDS_PER_INSERT = 250;
 
 function chunks<T>(items: readonly T[], size = ROWS_PER_INSERT): T[][] {
   const out: T[][] = [];
@@ -70,34 +72,38 @@ export async function writeUsage(db: Kysely<Database>, rows: readonly UsageRow[]
         await trx.insertInto('usage_operation_coordinates').values(part).onConflict((conflict) => conflict.doNothing()).execute();
       }
     }
-    for (const batch of chunks(rows)) {
-      await trx
-        .insertInto('usage_requests')
-        .values(
-          batch.map((row) => ({
-            at_ms: row.atMs,
-            consumer: stored(row.consumer),
-            plan: stored(row.plan),
-            document_hash: stored(row.documentHash),
-            operation_name: stored(row.operationName),
-            cost: row.cost,
-            duration_ms: row.durationMs,
-            latency_bucket: latencyBucketOf(row.durationMs),
-            http_status: row.httpStatus,
-            error_codes: JSON.stringify(row.errorCodes),
-            is_error: row.errorCodes.length > 0 || row.httpStatus >= 500,
-            cache_hit: row.cacheHit,
-            backends: JSON.stringify(
-              row.backends.map((call) => ({
-                name: call.backend,
-                durationMs: call.durationMs,
-                bucket: latencyBucketOf(call.durationMs),
-                errorCode: call.errorCode,
-              })),
-            ),
-          })),
-        )
-        .execute();
+    // One JSON parameter per statement, unpacked by jsonb_to_recordset: about half the cost of
+    // binding 13 parameters a row, and small statements, since PGlite runs each on the event loop.
+    for (const batch of chunks(rows, RECORDS_PER_INSERT)) {
+      const records = batch.map((row) => ({
+        at_ms: row.atMs,
+        consumer: stored(row.consumer),
+        plan: stored(row.plan),
+        document_hash: stored(row.documentHash),
+        operation_name: stored(row.operationName),
+        cost: row.cost,
+        duration_ms: row.durationMs,
+        latency_bucket: latencyBucketOf(row.durationMs),
+        http_status: row.httpStatus,
+        error_codes: row.errorCodes,
+        is_error: row.errorCodes.length > 0 || row.httpStatus >= 500,
+        cache_hit: row.cacheHit,
+        backends: row.backends.map((call) => ({
+          name: call.backend,
+          durationMs: call.durationMs,
+          bucket: latencyBucketOf(call.durationMs),
+          errorCode: call.errorCode,
+        })),
+      }));
+      await sql`
+        insert into usage_requests (at_ms, consumer, plan, document_hash, operation_name, cost, duration_ms, latency_bucket,
+                                    http_status, error_codes, is_error, cache_hit, backends)
+        select at_ms, consumer, plan, document_hash, operation_name, cost, duration_ms, latency_bucket,
+               http_status, error_codes, is_error, cache_hit, backends
+        from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(
+          at_ms bigint, consumer text, plan text, document_hash text, operation_name text, cost integer,
+          duration_ms double precision, latency_bucket smallint, http_status smallint, error_codes jsonb,
+          is_error boolean, cache_hit boolean, backends jsonb)`.execute(trx);
     }
   });
 }

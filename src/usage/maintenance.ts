@@ -8,7 +8,7 @@ export interface UsageMaintenanceOptions {
   log: Logger;
   /** How often the job runs, in ms. @default 60000 */
   intervalMs?: number;
-  /** Records rolled up per transaction. @default 20000 */
+  /** Records rolled up per transaction: PGlite runs on the event loop, so each is kept short (~50 ms). @default 2000 */
   batchLimit?: number;
   /** Clock in ms since the epoch (tests inject one and call `run` themselves). @default Date.now */
   now?: () => number;
@@ -38,7 +38,7 @@ export class UsageMaintenance {
   #running: Promise<MaintenanceRun> | undefined;
   #failing = false;
 
-  constructor({ store, retention, log, intervalMs = 60_000, batchLimit = 20_000, now = Date.now }: UsageMaintenanceOptions) {
+  constructor({ store, retention, log, intervalMs = 60_000, batchLimit = 2_000, now = Date.now }: UsageMaintenanceOptions) {
     this.#store = store;
     this.#retention = retention;
     this.#log = log.child({ component: 'usage' });

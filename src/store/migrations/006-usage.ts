@@ -40,7 +40,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('rolled', 'boolean', (col) => col.notNull().defaultTo(false))
     .execute();
   await db.schema.createIndex('usage_requests_at').on('usage_requests').column('at_ms').execute();
-  await db.schema.createIndex('usage_requests_consumer_at').on('usage_requests').columns(['consumer', 'at_ms']).execute();
   // The rollup job's scan: only the rows still to roll up.
   await sql`create index usage_requests_unrolled on usage_requests (id) where not rolled`.execute(db);
 
