@@ -5,7 +5,8 @@ import type { AdvisoryLockKey } from './locks.js';
 import * as auditQueries from './audit-queries.js';
 import * as consumerQueries from './consumer-queries.js';
 import * as queries from './queries.js';
-import * as usageQueries from './usage-queries.js';
+import * as usageReads from './usage-reads.js';
+import * as usageWrites from './usage-writes.js';
 import { attempt, StoreError } from './store-error.js';
 import type {
   ApiKeyInput,
@@ -66,11 +67,11 @@ class KyselyStore implements Store {
     this.#onClosed = onClosed;
     this.usage = {
       write: (rows, operations, seenAtMs) =>
-        this.#run('usage.write', `write ${rows.length} usage records`, () => usageQueries.writeUsage(db, rows, operations, seenAtMs)),
-      rollUp: (options) => this.#run('usage.rollUp', 'roll usage records up', () => usageQueries.rollUpUsage(db, usageRollupLock, options)),
-      prune: (horizons) => this.#run('usage.prune', 'delete old usage records', () => usageQueries.pruneUsage(db, horizons)),
-      aggregate: (query) => this.#run('usage.aggregate', 'read usage', () => usageQueries.aggregateUsage(db, query)),
-      histogram: (query) => this.#run('usage.histogram', 'read latencies', () => usageQueries.usageHistogram(db, query)),
+        this.#run('usage.write', `write ${rows.length} usage records`, () => usageWrites.writeUsage(db, rows, operations, seenAtMs)),
+      rollUp: (options) => this.#run('usage.rollUp', 'roll usage records up', () => usageWrites.rollUpUsage(db, usageRollupLock, options)),
+      prune: (horizons) => this.#run('usage.prune', 'delete old usage records', () => usageWrites.pruneUsage(db, horizons)),
+      aggregate: (query) => this.#run('usage.aggregate', 'read usage', () => usageReads.aggregateUsage(db, query)),
+      histogram: (query) => this.#run('usage.histogram', 'read latencies', () => usageReads.usageHistogram(db, query)),
     };
     this.audit = {
       append: (entry) => this.#run('audit.append', `write the audit entry of ${entry.action}`, () => auditQueries.appendAuditEntry(db, entry)),
