@@ -10,7 +10,7 @@ const config: CodegenConfig = {
         immutableTypes: true,
         enumsAsTypes: true,
         strictScalars: true,
-        scalars: { DateTime: 'Date' },
+        scalars: { DateTime: 'Date', JSON: 'unknown' },
         contextType: '../context.js#AdminContext',
         mappers: {
           Backend: '../../store/types.js#BackendRecord',

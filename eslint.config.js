@@ -37,6 +37,8 @@ const layers = [
     from: ['./src/admin', './src/request-path', './src/store', './src/sources', './src/http'],
     message: 'telemetry observes through the engine\'s tracing channels and small interfaces; it imports no server, store or source',
   },
+  { target: './src/usage', from: ['./src/admin', './src/request-path', './src/http'], message: 'usage records know no server: the request path appends, the admin API asks' },
+  { target: './src/audit', from: ['./src/admin', './src/request-path', './src/http', './src/graph'], message: 'the audit log knows no server: the admin API writes and reads it' },
   { target: './subgraphs', from: './src', message: 'example backends are independent of Gatehouse' },
 ];
 

@@ -133,6 +133,15 @@ function gatehouseSpecs(repoRoot: string): Record<Extract<GatewayRowId, `gatehou
       env: (launch) => ({ ...baseEnv(launch), GATEHOUSE_OTLP_ENDPOINT: launch.backends.otlpSink, GATEHOUSE_TRACE_SAMPLE_RATIO: '1' }),
       afterReady: keyedSession,
     },
+    // (b) without usage records: the difference is what recording costs.
+    'gatehouse-keyed-no-usage': {
+      ...common,
+      id: 'gatehouse-keyed-no-usage',
+      label: '(b) with GATEHOUSE_USAGE=false',
+      version: `${common.version}, plan ${KEYED_PLAN.name}, GATEHOUSE_USAGE=false`,
+      env: (launch) => ({ ...baseEnv(launch), GATEHOUSE_USAGE: 'false' }),
+      afterReady: keyedSession,
+    },
     'gatehouse-keyed-cached': {
       ...common,
       id: 'gatehouse-keyed-cached',

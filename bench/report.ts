@@ -176,7 +176,7 @@ export function findAnomalies(samples: Sample[]): string[] {
     if (cpuPercent.loadGenerator >= 90) notes.push(`${where}: the load generator used ${cpuPercent.loadGenerator.toFixed(0)}% of a core; it may be the bottleneck`);
     // Rows (a) and (b) must execute every request; (c) must be answered from its cache.
     const perRequest = sample.subgraphRequestsPerRequest;
-    if ((sample.row === 'gatehouse-bare' || sample.row === 'gatehouse-keyed') && perRequest < 0.05) {
+    if ((sample.row === 'gatehouse-bare' || sample.row === 'gatehouse-keyed' || sample.row === 'gatehouse-keyed-no-usage') && perRequest < 0.05) {
       notes.push(`${where}: only ${perRequest.toFixed(3)} subgraph requests per request: something answers without executing`);
     }
     if (sample.row === 'gatehouse-keyed-cached' && perRequest > 0.1) {

@@ -14,6 +14,7 @@ export const rowIds = [
   'hive-no-dedupe',
   'hive-router-runtime-no-dedupe',
   'floor-dedupe',
+  'gatehouse-keyed-no-usage',
 ] as const;
 export type RowId = (typeof rowIds)[number];
 export type FloorRowId = Extract<RowId, `floor${string}`>;
@@ -53,6 +54,7 @@ export const rowLetters: Readonly<Record<RowId, string>> = {
   'hive-no-dedupe': "d'",
   'hive-router-runtime-no-dedupe': "e'",
   'floor-dedupe': "f'",
+  'gatehouse-keyed-no-usage': "b'",
 };
 
 /** Ratios printed under each query's table: numerator row ÷ denominator row, where both ran. */
@@ -65,4 +67,6 @@ export const ratioPairs: ReadonlyArray<readonly [RowId, RowId]> = [
   // What metrics cost (b against b0) and what tracing adds on top (bt against b).
   ['gatehouse-keyed', 'gatehouse-keyed-telemetry-off'],
   ['gatehouse-keyed-tracing', 'gatehouse-keyed'],
+  // What usage recording costs (b against b').
+  ['gatehouse-keyed', 'gatehouse-keyed-no-usage'],
 ];

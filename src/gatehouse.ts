@@ -3,6 +3,7 @@ import type { GatehouseConfig } from './config/schema.js';
 import { createAdminServer } from './admin/server.js';
 import { setUpAdminToken } from './admin/auth.js';
 import { Redis } from 'ioredis';
+import { AuditLog } from './audit/audit-log.js';
 import type { ChangeFeed } from './cluster/change-feed.js';
 import { subscribeConsumerChanges } from './cluster/consumer-changes.js';
 import { openChangeFeed } from './cluster/open-change-feed.js';
@@ -18,14 +19,17 @@ import type { Logger } from './log.js';
 import { BackendUrlError, validateBackendUrl } from './net/backend-url.js';
 import { createGuardedAgent } from './net/guarded-agent.js';
 import { openBudget } from './store/counters/open-budget.js';
+import { readRateLimitBudget } from './request-path/plugins/use-rate-limit.js';
 import { createRequestPath } from './request-path/server.js';
 import { MemoryStorage } from './request-path/plugins/response-cache/memory-storage.js';
 import { CachePolicyBook } from './request-path/plugins/response-cache/policy-book.js';
 import { RedisStorage } from './request-path/plugins/response-cache/redis-storage.js';
 import { ResponseCache } from './request-path/plugins/response-cache/response-cache.js';
 import { openStore } from './store/index.js';
+import type { Store } from './store/types.js';
 import { createTelemetry } from './telemetry/telemetry.js';
 import type { MetricsHooks } from './telemetry/metrics.js';
+import { createUsage, schemaCheckUsage, type Usage } from './usage/index.js';
 
 export interface Gatehouse {
   /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:4000`. */
@@ -48,6 +52,9 @@ export interface Gatehouse {
   readonly metrics: MetricsHooks | undefined;
   /** Tracing on: exports every span ended so far, now (tests wait on it instead of the batch delay). */
   flushTraces(): Promise<void>;
+  /** Usage recording: tests flush its buffer and run its rollup job with a time of their own. */
+  readonly usage: Usage;
+  readonly audit: AuditLog;
 }
 
 export interface GatehouseOptions {
@@ -75,63 +82,94 @@ export async function createGatehouse(
   { now, graphiqlHeaders, changeFeed }: GatehouseOptions = {},
 ): Promise<Gatehouse> {
   const store = await openStore(config.store, { log: log.child({ component: 'store' }) });
+  // Everything opened from here on is closed in reverse: at shutdown once requests have drained,
+  // or at once if the start fails halfway.
+  const opened = new OpenedResources(log);
+  opened.add(() => store.close());
+  try {
+    return await startOnStore(store, opened, config, log, { now, graphiqlHeaders, changeFeed });
+  } catch (error) {
+    await opened.closeAll();
+    throw error;
+  }
+}
+
+async function startOnStore(
+  store: Store,
+  opened: OpenedResources,
+  config: Readonly<GatehouseConfig>,
+  log: Logger,
+  { now, graphiqlHeaders, changeFeed }: GatehouseOptions,
+): Promise<Gatehouse> {
   const telemetry = createTelemetry(config.telemetry, log);
+  // Closed after the drain: the last requests' spans are exported by telemetry.close().
+  opened.add(() => telemetry.close());
   const dispatcher = createGuardedAgent({ allowPrivate: config.allowPrivateBackends });
+  opened.add(() => dispatcher.close());
   const served = new ServedGraph();
   const token = await setUpAdminToken(config.adminToken, store);
   // Instances sharing a PostgreSQL schema tell each other about writes; an embedded store has one instance.
-  const ownFeed = changeFeed === undefined;
   const feed = changeFeed ?? (await openChangeFeed(config.store, log));
+  if (changeFeed === undefined) opened.add(() => feed.close());
+  const clock = now ?? Date.now;
+  const usage = createUsage({ store: store.usage, config: config.usage, log, now: clock });
+  // The last records go to the store while it is still open.
+  opened.add(() => usage.close());
+  const audit = new AuditLog({ store: store.audit, log, retentionDays: config.audit.retentionDays, now: clock });
+  audit.start();
+  opened.add(() => audit.stop());
 
   let registry: Registry | undefined;
   let registrySync: RegistrySync | undefined;
   let staticSupergraph: StaticSupergraph | undefined;
-  try {
-    if (config.supergraph) {
-      staticSupergraph = new StaticSupergraph({
-        ...config.supergraph,
-        served,
+  if (config.supergraph) {
+    const supergraph = new StaticSupergraph({
+      ...config.supergraph,
+      served,
+      dispatcher,
+      defaultTimeoutMs: config.backendTimeoutMs,
+      maxResponseBytes: config.maxBackendResponseBytes,
+      log,
+      tracing: telemetry.backends,
+    });
+    staticSupergraph = supergraph;
+    opened.add(() => supergraph.stop());
+    await supergraph.start();
+  } else {
+    registry = new Registry({
+      store,
+      served,
+      runtime: {
         dispatcher,
+        log,
         defaultTimeoutMs: config.backendTimeoutMs,
         maxResponseBytes: config.maxBackendResponseBytes,
-        log,
+        maxDocumentBytes: config.maxOpenApiDocumentBytes,
         tracing: telemetry.backends,
-      });
-      await staticSupergraph.start();
-    } else {
-      registry = new Registry({
-        store,
-        served,
-        runtime: {
-          dispatcher,
-          log,
-          defaultTimeoutMs: config.backendTimeoutMs,
-          maxResponseBytes: config.maxBackendResponseBytes,
-          maxDocumentBytes: config.maxOpenApiDocumentBytes,
-          tracing: telemetry.backends,
-        },
-        log,
-        schemaVersionsKept: config.schemaVersionsKept,
-        feed,
-        observer: telemetry.compositions,
-      });
-      await registry.start();
-      if (config.store.engine === 'postgres') {
-        registrySync = new RegistrySync({ registry, served, feed, pollMs: config.registryPollMs, log });
-        registrySync.start();
-      }
+      },
+      log,
+      schemaVersionsKept: config.schemaVersionsKept,
+      feed,
+      observer: telemetry.compositions,
+      // A check says "unused" only where this instance records usage.
+      changeUsage: config.usage.enabled ? schemaCheckUsage(usage.analytics, config.usage.schemaCheckWindowDays, clock) : undefined,
+    });
+    await registry.start();
+    if (config.store.engine === 'postgres') {
+      const sync = new RegistrySync({ registry, served, feed, pollMs: config.registryPollMs, log });
+      registrySync = sync;
+      opened.add(() => sync.stop());
+      sync.start();
     }
-  } catch (error) {
-    if (ownFeed) await feed.close();
-    await Promise.all([store.close(), telemetry.close()]);
-    throw error;
   }
   // A cheap indexed read: does the store answer at all (gatehouse_store_up)?
   telemetry.watch({ served, checkStore: () => store.getSetting('gatehouse.health-check') });
 
   // With Redis, every instance spends one shared budget; tests that inject a clock decide on it.
   const limitBudget = await openBudget(config.redis, log, { callerClock: now !== undefined });
+  opened.add(() => limitBudget.close());
   const cacheRedis = config.responseCache.enabled ? await openCacheRedis(config, log) : undefined;
+  if (cacheRedis) opened.add(() => cacheRedis.close());
   const responseCache = config.responseCache.enabled
     ? new ResponseCache({
         storage: cacheRedis ? new RedisStorage(cacheRedis.client as Redis, config.redis!.keyPrefix) : new MemoryStorage(config.responseCache.maxBytes),
@@ -141,12 +179,9 @@ export async function createGatehouse(
         now,
       })
     : undefined;
-  try {
-    await responseCache?.start();
-  } catch (error) {
-    staticSupergraph?.stop();
-    await Promise.all([store.close(), cacheRedis?.close(), limitBudget.close(), ownFeed && feed.close()]);
-    throw error;
+  if (responseCache) {
+    opened.add(() => responseCache.stop());
+    await responseCache.start();
   }
   const graphql = createRequestPath({
     served,
@@ -162,6 +197,9 @@ export async function createGatehouse(
     consumerChanges: { subscribe: (listener) => subscribeConsumerChanges(feed, listener) },
     responseCache,
     telemetry: telemetry.graphql,
+    usage: config.usage.enabled
+      ? { record: (draft) => usage.recorder.append(draft), backendCallsOf: (context) => usage.backendCalls.callsOf(context), now: clock }
+      : undefined,
   });
   const admin = createAdminServer({
     token,
@@ -173,6 +211,18 @@ export async function createGatehouse(
     changes: feed,
     responseCache,
     telemetry: telemetry.graphql,
+    audit,
+    usage: {
+      enabled: config.usage.enabled,
+      analytics: usage.analytics,
+      recorderStatus: () => usage.recorder.status(),
+      windowDays: config.usage.schemaCheckWindowDays,
+      async rateLimitBudget(consumerId, plan) {
+        const budget = await readRateLimitBudget(limitBudget.budget, consumerId, plan, clock());
+        return budget && { limit: budget.limit, windowSeconds: budget.windowSeconds, remaining: budget.decision.remaining, resetAt: budget.decision.resetAt };
+      },
+      now: clock,
+    },
     async validateBackendUrl(url, field = 'input.url') {
       try {
         await validateBackendUrl(url, { allowPrivate: config.allowPrivateBackends });
@@ -197,15 +247,15 @@ export async function createGatehouse(
     }
     http.server.closeAllConnections();
     await stopped;
-    responseCache?.stop();
-    // After the drain: the last requests' spans are exported by telemetry.close().
-    await Promise.all([store.close(), dispatcher.close(), limitBudget.close(), cacheRedis?.close(), ownFeed && feed.close(), telemetry.close()]);
+    await opened.closeAll();
     log.info('stopped');
   }
 
   let metricsUrl: string | undefined;
   return {
     served,
+    usage,
+    audit,
     generatedAdminToken: token.generatedToken,
     pollSupergraph: staticSupergraph && (() => staticSupergraph.poll()),
     syncRegistry: registrySync && (() => registrySync.sync()),
@@ -251,4 +301,32 @@ async function openCacheRedis(config: Readonly<GatehouseConfig>, log: Logger): P
   // A cache is never a reason not to start: without Redis yet, answers are misses until it is there.
   if (!(await connection.ready(config.redis.connectTimeoutMs))) log.warn('response cache Redis not reachable at start; answering with misses until it is');
   return connection;
+}
+
+/**
+ * Closing steps of what a start opened, run last-opened first (the response cache before the Redis
+ * it uses, the usage buffer's last write before the store). A step that fails is logged and the
+ * others still run: a shutdown never stops halfway.
+ */
+class OpenedResources {
+  readonly #steps: Array<() => unknown> = [];
+  readonly #log: Logger;
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
+
+  add(close: () => unknown): void {
+    this.#steps.push(close);
+  }
+
+  async closeAll(): Promise<void> {
+    for (let step = this.#steps.pop(); step; step = this.#steps.pop()) {
+      try {
+        await step();
+      } catch (error) {
+        this.#log.error({ err: error }, 'closing failed');
+      }
+    }
+  }
 }

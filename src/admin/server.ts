@@ -63,8 +63,12 @@ export type AdminServer = YogaServerInstance<ServerContext, AdminDependencies>;
  */
 function useAdminToken(token: AdminTokenCheck): Plugin {
   return {
-    onRequestParse({ request }) {
-      if (token.verify(bearerToken(request.headers.get('authorization')))) return;
+    onRequestParse({ request, serverContext }) {
+      if (token.verify(bearerToken(request.headers.get('authorization')))) {
+        // The credential's name for the audit log; the context of every operation inherits it.
+        (serverContext as { adminActor?: string }).adminActor = token.actor;
+        return;
+      }
       throw unauthenticated('The admin API needs `Authorization: Bearer <admin token>`.', 'Bearer realm="gatehouse-admin"');
     },
   };

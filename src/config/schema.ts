@@ -233,6 +233,20 @@ export const configSchema = z
     OTEL_SDK_DISABLED: booleanString.default(false),
     /** Share of new traces recorded (0–1); a caller's sampling decision in `traceparent` is followed. */
     GATEHOUSE_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+
+    // Usage records and the audit log
+    /** Record every /graphql operation (consumer, operation, fields, cost, latency, backends) off the hot path. */
+    GATEHOUSE_USAGE: booleanString.default(true),
+    /** Records held in memory until written; past it new records are dropped (and counted). */
+    GATEHOUSE_USAGE_BUFFER_SIZE: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+    GATEHOUSE_USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+    GATEHOUSE_USAGE_RETENTION_RAW_HOURS: z.coerce.number().int().min(1).max(8_760).default(24),
+    GATEHOUSE_USAGE_RETENTION_MINUTE_DAYS: z.coerce.number().int().min(1).max(3_650).default(7),
+    GATEHOUSE_USAGE_RETENTION_HOUR_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+    GATEHOUSE_USAGE_RETENTION_DAY_DAYS: z.coerce.number().int().min(1).max(36_500).default(730),
+    /** How far back checkBackend looks for consumers of what a change breaks. */
+    GATEHOUSE_SCHEMA_CHECK_USAGE_WINDOW_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+    GATEHOUSE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   })
   .superRefine((config, ctx) => {
     const options = config.GATEHOUSE_REDIS_OPTIONS;
@@ -263,6 +277,21 @@ export const configSchema = z
     }
     if (config.GATEHOUSE_METRICS_PORT !== undefined && config.GATEHOUSE_METRICS_PORT !== 0 && config.GATEHOUSE_METRICS_PORT === config.PORT) {
       ctx.addIssue({ code: 'custom', path: ['GATEHOUSE_METRICS_PORT'], message: 'must differ from PORT (unset it to serve /metrics on PORT)' });
+    }
+    // Each resolution is answered from the next finer one's horizon on: a coarser one kept for
+    // less time than a finer one would leave a gap.
+    const retention: Array<[keyof typeof config, number]> = [
+      ['GATEHOUSE_USAGE_RETENTION_RAW_HOURS', config.GATEHOUSE_USAGE_RETENTION_RAW_HOURS],
+      ['GATEHOUSE_USAGE_RETENTION_MINUTE_DAYS', config.GATEHOUSE_USAGE_RETENTION_MINUTE_DAYS * 24],
+      ['GATEHOUSE_USAGE_RETENTION_HOUR_DAYS', config.GATEHOUSE_USAGE_RETENTION_HOUR_DAYS * 24],
+      ['GATEHOUSE_USAGE_RETENTION_DAY_DAYS', config.GATEHOUSE_USAGE_RETENTION_DAY_DAYS * 24],
+    ];
+    for (let i = 1; i < retention.length; i++) {
+      const [name, hours] = retention[i]!;
+      const [finer, finerHours] = retention[i - 1]!;
+      if (hours < finerHours) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `must keep at least as long as ${finer}` });
+      }
     }
     if (config.GATEHOUSE_SUPERGRAPH && config.GATEHOUSE_DATABASE_URL) {
       ctx.addIssue({
@@ -303,6 +332,16 @@ export interface GatehouseConfig {
   clientAddress: ClientAddressConfig;
   responseCache: ResponseCacheConfig;
   telemetry: TelemetryConfig;
+  usage: UsageConfig;
+  audit: { retentionDays: number };
+}
+
+export interface UsageConfig {
+  enabled: boolean;
+  bufferSize: number;
+  flushIntervalMs: number;
+  retention: { rawHours: number; minuteDays: number; hourDays: number; dayDays: number };
+  schemaCheckWindowDays: number;
 }
 
 /** A log level for access lines, or `false` for none. */
@@ -457,6 +496,19 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
     clientAddress: { trustedProxies: raw.GATEHOUSE_TRUSTED_PROXIES, header: raw.GATEHOUSE_CLIENT_ADDRESS_HEADER },
     responseCache: { enabled: raw.GATEHOUSE_RESPONSE_CACHE, maxBytes: raw.GATEHOUSE_RESPONSE_CACHE_MAX_BYTES },
     telemetry: toTelemetryConfig(raw),
+    usage: {
+      enabled: raw.GATEHOUSE_USAGE,
+      bufferSize: raw.GATEHOUSE_USAGE_BUFFER_SIZE,
+      flushIntervalMs: raw.GATEHOUSE_USAGE_FLUSH_INTERVAL_MS,
+      retention: {
+        rawHours: raw.GATEHOUSE_USAGE_RETENTION_RAW_HOURS,
+        minuteDays: raw.GATEHOUSE_USAGE_RETENTION_MINUTE_DAYS,
+        hourDays: raw.GATEHOUSE_USAGE_RETENTION_HOUR_DAYS,
+        dayDays: raw.GATEHOUSE_USAGE_RETENTION_DAY_DAYS,
+      },
+      schemaCheckWindowDays: raw.GATEHOUSE_SCHEMA_CHECK_USAGE_WINDOW_DAYS,
+    },
+    audit: { retentionDays: raw.GATEHOUSE_AUDIT_RETENTION_DAYS },
   };
 }
 

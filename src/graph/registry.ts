@@ -7,6 +7,7 @@ import { pickKindFields } from '../sources/kind-fields.js';
 import type { PreparedSource, SourceRuntime } from '../sources/types.js';
 import type { RegistryTransaction, SchemaVersionRecord, Store } from '../store/types.js';
 import { buildGraph } from './build.js';
+import { coordinatesAffectedBy, type ChangeUsage, type ChangeUsageLookup } from './change-usage.js';
 import { diffApiSchemas, type SchemaChange } from './diff.js';
 import type { Generation, ServedGraph } from './generation.js';
 
@@ -43,10 +44,20 @@ export interface WriteResult {
   changed: boolean;
 }
 
+/** A change as a check reports it: with who used what it touches, when usage is recorded. */
+export interface CheckedChange extends SchemaChange {
+  /** Breaking and dangerous changes only; null when not looked up (or usage is not recorded). */
+  usage: ChangeUsage | null;
+  /** A breaking change that no one used within the window: safe to ship. */
+  safeBecauseUnused: boolean;
+}
+
 export interface CheckResult {
   composes: boolean;
   errors: CompositionErrorDetail[];
-  changes: SchemaChange[];
+  changes: CheckedChange[];
+  /** Start of the usage window consulted; null when usage is not recorded. */
+  usageSince: Date | null;
 }
 
 /** What `refresh` found: already serving the newest stored version, now serving it, or unable to build it. */
@@ -73,6 +84,8 @@ export interface RegistryOptions {
   feed?: Pick<ChangeFeed, 'publish'> | undefined;
   /** @default none */
   observer?: RegistryObserver;
+  /** Usage of what a change touches, for `check`. @default undefined (changes are reported without usage) */
+  changeUsage?: ChangeUsageLookup | undefined;
 }
 
 /**
@@ -88,13 +101,15 @@ export class Registry {
   readonly #kept: number;
   readonly #feed: Pick<ChangeFeed, 'publish'> | undefined;
   readonly #observer: RegistryObserver | undefined;
+  readonly #changeUsage: ChangeUsageLookup | undefined;
   /** Backends as last prepared (parsed), reused while their stored record is unchanged. */
   #prepared = new Map<string, { stamp: string; prepared: PreparedSource }>();
   /** The stored version that last failed to build: reported once, not at every poll. */
   #failedVersion: number | undefined;
 
-  constructor({ store, served, runtime, log, schemaVersionsKept = 100, feed, observer }: RegistryOptions) {
+  constructor({ store, served, runtime, log, schemaVersionsKept = 100, feed, observer, changeUsage }: RegistryOptions) {
     this.#observer = observer;
+    this.#changeUsage = changeUsage;
     this.#store = store;
     this.#served = served;
     this.#runtime = runtime;
@@ -211,10 +226,28 @@ export class Registry {
     const built = this.#build(next, { version: 0, composedAt: new Date(), changed: backend.name, preparedNew: prepared && { name: backend.name, prepared } });
     if (!built.ok) {
       if (built.refusal.kind !== 'composition') return built;
-      return { ok: true, value: { composes: false, errors: built.refusal.errors, changes: [] } };
+      return { ok: true, value: { composes: false, errors: built.refusal.errors, changes: [], usageSince: null } };
     }
-    const changes = await diffApiSchemas(this.#served.current?.apiSdl, built.value.apiSdl);
-    return { ok: true, value: { composes: true, errors: [], changes } };
+    const served = this.#served.current;
+    const changes = await diffApiSchemas(served?.apiSdl, built.value.apiSdl);
+    const lookup = served && this.#changeUsage;
+    return {
+      ok: true,
+      value: {
+        composes: true,
+        errors: [],
+        changes: await Promise.all(changes.map((change) => this.#withUsage(change, served?.schema, lookup))),
+        usageSince: lookup ? lookup.since() : null,
+      },
+    };
+  }
+
+  /** A breaking or dangerous change with the usage of what it touches (one lookup per change). */
+  async #withUsage(change: SchemaChange, before: Generation['schema'] | undefined, lookup: ChangeUsageLookup | undefined): Promise<CheckedChange> {
+    const coordinates = before && lookup && change.criticality !== 'SAFE' ? coordinatesAffectedBy(change, before) : undefined;
+    if (!coordinates || !lookup) return { ...change, usage: null, safeBecauseUnused: false };
+    const usage = await lookup.usageOf(coordinates);
+    return { ...change, usage, safeBecauseUnused: change.criticality === 'BREAKING' && usage.requests === 0 };
   }
 
   /** The kind's fields checked and what was not given fetched, outside the lock. */

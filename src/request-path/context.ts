@@ -24,4 +24,6 @@ export interface ConsumerIdentity {
  */
 export type GatehouseContext = BaseContext & {
   consumer?: ConsumerIdentity;
+  /** What the response cache did for this operation; set in its onExecute (usage records read it). */
+  responseCache?: 'HIT' | 'MISS' | 'BYPASS';
 };

@@ -18,6 +18,7 @@ import { useQueryCost } from './plugins/use-query-cost.js';
 import { useRateLimit } from './plugins/use-rate-limit.js';
 import { useRequestLimits } from './plugins/use-request-limits.js';
 import { useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import { useUsageRecording, type UsageRecordingOptions } from './plugins/use-usage-recording.js';
 import type { ConsumerLookupStore } from './plugins/consumer-auth/consumer-resolver.js';
 import type { ConsumerChanges } from './consumer-changes.js';
 import { useConsumerAuth } from './plugins/use-consumer-auth.js';
@@ -58,6 +59,8 @@ export interface RequestPathOptions {
   responseCache?: ResponseCache;
   /** Metrics and traces of each operation (access lines are written from them too). @default off */
   telemetry?: GraphQLTelemetry;
+  /** Usage records (`GATEHOUSE_USAGE`); undefined: none. */
+  usage?: UsageRecordingOptions | undefined;
 }
 
 export type RequestPathServer = YogaServerInstance<ServerContext, object>;
@@ -77,6 +80,7 @@ export function createRequestPath({
   consumerChanges,
   responseCache,
   telemetry,
+  usage,
 }: RequestPathOptions): RequestPathServer {
   // Every plugin left out here reads `context.consumer`; without authentication there is none.
   const managed = <T>(plugins: () => T[]): T[] => (auth.apiManagement ? plugins() : []);
@@ -122,6 +126,9 @@ export function createRequestPath({
       // Takes internals out of every error and keeps our codes' statuses for both media types; it
       // only rewrites results on their way out, so its place in the list is free.
       useErrorResponses(),
+      // Before authentication, so a refused request is recorded too and the duration starts before
+      // it; its onExecute sees the document before field authorization redacts it.
+      ...(usage ? [useUsageRecording(usage)] : []),
       // Authentication first. It runs in onRequestParse, before the body is read or parsed, so a
       // request without valid credentials costs no parsing and no limit budget; every later plugin
       // (cost, rate limits, field authorization) relies on `context.consumer` being set.

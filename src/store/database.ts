@@ -13,6 +13,80 @@ export interface Database {
   api_keys: ApiKeysTable;
   trusted_documents: TrustedDocumentsTable;
   cache_policies: CachePoliciesTable;
+  usage_requests: UsageRequestsTable;
+  usage_rollups: UsageRollupsTable;
+  usage_error_rollups: UsageRollupsTable & { error_code: string };
+  usage_backend_rollups: UsageRollupsTable & { backend: string; error_code: string };
+  usage_operations: UsageOperationsTable;
+  usage_operation_coordinates: UsageOperationCoordinatesTable;
+  audit_log: AuditLogTable;
+}
+
+/** bigint columns: `pg` returns int8 as a string, PGlite as a number; write numbers. */
+type Int8 = ColumnType<string | number, number, number>;
+
+export interface UsageRequestsTable {
+  id: ColumnType<string | number, never, never>;
+  at_ms: Int8;
+  consumer: string;
+  plan: string;
+  document_hash: string;
+  operation_name: string;
+  cost: number | null;
+  duration_ms: number;
+  latency_bucket: number;
+  http_status: number;
+  /** jsonb: written as JSON text. */
+  error_codes: ColumnType<unknown, string, string>;
+  is_error: boolean;
+  cache_hit: boolean;
+  backends: ColumnType<unknown, string, string>;
+  rolled: Generated<boolean>;
+}
+
+export interface UsageRollupsTable {
+  resolution: string;
+  bucket_ms: Int8;
+  consumer: string;
+  plan: string;
+  document_hash: string;
+  operation_name: string;
+  requests: Int8;
+  errors: Int8;
+  cost_sum: Int8;
+  charged: Int8;
+  points: Int8;
+  cache_hits: Int8;
+  duration_sum_ms: number;
+  last_seen_ms: Int8;
+  latency_histogram: ColumnType<unknown, string, string>;
+}
+
+export interface UsageOperationsTable {
+  document_hash: string;
+  operation_name: string;
+  operation_type: string;
+  first_seen_ms: Int8;
+  last_seen_ms: Int8;
+}
+
+export interface UsageOperationCoordinatesTable {
+  document_hash: string;
+  operation_name: string;
+  coordinate: string;
+}
+
+export interface AuditLogTable {
+  id: ColumnType<string | number, never, never>;
+  at: Date;
+  actor: string;
+  action: string;
+  target: string | null;
+  request_id: string | null;
+  input: ColumnType<unknown, string, never>;
+  before: ColumnType<unknown, string | null, never>;
+  after: ColumnType<unknown, string | null, never>;
+  result: string;
 }
 
 export interface BackendsTable {

@@ -9,7 +9,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './database.js';
 import { createKyselyStore } from './kysely-store.js';
-import { registryLockKey } from './locks.js';
+import { registryLockKey, usageRollupLockKey } from './locks.js';
 import { migrateToLatest } from './migrations/index.js';
 import { attempt } from './store-error.js';
 import type { Store, StoreConfig } from './types.js';
@@ -88,6 +88,7 @@ export async function openEmbeddedStore({ dataDir }: EmbeddedStoreConfig): Promi
     return createKyselyStore(db, {
       engine: 'embedded',
       registryLock: registryLockKey('public'),
+      usageRollupLock: usageRollupLockKey('public'),
       onClosed: releaseDataDir,
     });
   } catch (error) {

@@ -2,9 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { AdvisoryLockKey } from './locks.js';
+import * as auditQueries from './audit-queries.js';
 import * as cachePolicyQueries from './cache-policy-queries.js';
 import * as consumerQueries from './consumer-queries.js';
 import * as queries from './queries.js';
+import * as usageReads from './usage-reads.js';
+import * as usageWrites from './usage-writes.js';
 import { attempt, StoreError, storeErrorOf } from './store-error.js';
 import type {
   ApiKeyInput,
@@ -16,13 +19,17 @@ import type {
   RecordRef,
   RegistryTransaction,
   Store,
+  AuditStore,
   TrustedDocumentInput,
+  UsageStore,
 } from './types.js';
 
 export interface KyselyStoreOptions {
   engine: Store['engine'];
   /** Advisory lock taken first in every `withRegistryLock` transaction. */
   registryLock: AdvisoryLockKey;
+  /** Advisory lock the usage rollup tries first, so instances don't queue behind each other. */
+  usageRollupLock: AdvisoryLockKey;
   /** Engine clean-up after the database is closed (e.g. releasing a data-dir lock). */
   onClosed?: () => Promise<void>;
 }
@@ -52,11 +59,27 @@ class KyselyStore implements Store {
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
-  constructor(db: Kysely<Database>, { engine, registryLock, onClosed = async () => {} }: KyselyStoreOptions) {
+  readonly usage: UsageStore;
+  readonly audit: AuditStore;
+
+  constructor(db: Kysely<Database>, { engine, registryLock, usageRollupLock, onClosed = async () => {} }: KyselyStoreOptions) {
     this.engine = engine;
     this.#db = db;
     this.#registryLock = registryLock;
     this.#onClosed = onClosed;
+    this.usage = {
+      write: (rows, operations, seenAtMs) =>
+        this.#run('usage.write', `write ${rows.length} usage records`, () => usageWrites.writeUsage(db, rows, operations, seenAtMs)),
+      rollUp: (options) => this.#run('usage.rollUp', 'roll usage records up', () => usageWrites.rollUpUsage(db, usageRollupLock, options)),
+      prune: (horizons) => this.#run('usage.prune', 'delete old usage records', () => usageWrites.pruneUsage(db, horizons)),
+      aggregate: (query) => this.#run('usage.aggregate', 'read usage', () => usageReads.aggregateUsage(db, query)),
+      histogram: (query) => this.#run('usage.histogram', 'read latencies', () => usageReads.usageHistogram(db, query)),
+    };
+    this.audit = {
+      append: (entry) => this.#run('audit.append', `write the audit entry of ${entry.action}`, () => auditQueries.appendAuditEntry(db, entry)),
+      list: (options) => this.#run('audit.list', 'read the audit log', () => auditQueries.listAuditEntries(db, options)),
+      prune: (before) => this.#run('audit.prune', 'delete old audit entries', () => auditQueries.pruneAuditLog(db, before)),
+    };
   }
 
   listBackends() {

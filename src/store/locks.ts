@@ -6,6 +6,7 @@
  */
 const REGISTRY_LOCK_CLASS = 0x4748_0001;
 const MIGRATION_LOCK_CLASS = 0x4748_0002;
+const USAGE_ROLLUP_LOCK_CLASS = 0x4748_0003;
 
 export type AdvisoryLockKey = readonly [classId: number, objectId: number];
 
@@ -15,6 +16,11 @@ export function registryLockKey(schema: string): AdvisoryLockKey {
 
 export function migrationLockKey(schema: string): AdvisoryLockKey {
   return [MIGRATION_LOCK_CLASS, hashToInt32(schema)];
+}
+
+/** Held (try-lock, per transaction) by the instance rolling usage records up; the others skip that round. */
+export function usageRollupLockKey(schema: string): AdvisoryLockKey {
+  return [USAGE_ROLLUP_LOCK_CLASS, hashToInt32(schema)];
 }
 
 /** FNV-1a, as a signed 32-bit integer (the range of PostgreSQL's `int4`). */

@@ -2,7 +2,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { createKyselyStore } from './kysely-store.js';
-import { migrationLockKey, registryLockKey } from './locks.js';
+import { migrationLockKey, registryLockKey, usageRollupLockKey } from './locks.js';
 import { migrateToLatest } from './migrations/index.js';
 import { attempt, StoreError } from './store-error.js';
 import type { Store, StoreConfig } from './types.js';
@@ -67,7 +67,7 @@ export async function openPostgresStore(
     await db.destroy();
     throw error;
   }
-  return createKyselyStore(db, { engine: 'postgres', registryLock: registryLockKey(schema) });
+  return createKyselyStore(db, { engine: 'postgres', registryLock: registryLockKey(schema), usageRollupLock: usageRollupLockKey(schema) });
 }
 
 /** Creates the schema if needed and migrates it, one instance at a time. */

@@ -1,7 +1,11 @@
+import type { AuditStore } from '../audit/types.js';
 import type { ConsumerStore } from '../consumers/types.js';
+import type { UsageStore } from '../usage/types.js';
 import type { Backend, BackendRecord } from '../sources/backend.js';
 
 export type * from '../consumers/types.js';
+export type { AuditStore } from '../audit/types.js';
+export type { UsageStore } from '../usage/types.js';
 
 /**
  * Durable state of one Gatehouse deployment: the backend registry, the
@@ -83,6 +87,10 @@ export interface Store extends ConsumerStore, CachePolicyStore {
   getSetting(key: string): Promise<string | undefined>;
   /** Sets `key` only if it has no value yet; returns the value now stored. */
   setSettingIfAbsent(key: string, value: string): Promise<string>;
+  /** Usage records, their rollups and the analytics over them (src/usage/). */
+  readonly usage: UsageStore;
+  /** The admin API's audit log (src/audit/). */
+  readonly audit: AuditStore;
   close(): Promise<void>;
 }
 

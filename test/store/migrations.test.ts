@@ -15,7 +15,7 @@ describe.each(storeEngines)('$name migrations', (engine) => {
   });
 
   it('create the tables once and then find nothing to do', async () => {
-    expect(await migrateToLatest(raw.db)).toEqual(['001-registry', '002-consumers', '003-backend-kinds', '004-backend-response-limits', '005-response-cache-and-forwarded-headers']);
+    expect(await migrateToLatest(raw.db)).toEqual(['001-registry', '002-consumers', '003-backend-kinds', '004-backend-response-limits', '005-response-cache-and-forwarded-headers', '006-usage', '007-audit']);
     expect(await migrateToLatest(raw.db)).toEqual([]);
 
     const { rows } = await sql<{ table_name: string }>`
@@ -23,6 +23,7 @@ describe.each(storeEngines)('$name migrations', (engine) => {
       where table_schema = current_schema() order by table_name`.execute(raw.db);
     expect(rows.map((row) => row.table_name)).toEqual([
       'api_keys',
+      'audit_log',
       'backends',
       'cache_policies',
       'consumers',
@@ -32,6 +33,12 @@ describe.each(storeEngines)('$name migrations', (engine) => {
       'schema_versions',
       'settings',
       'trusted_documents',
+      'usage_backend_rollups',
+      'usage_error_rollups',
+      'usage_operation_coordinates',
+      'usage_operations',
+      'usage_requests',
+      'usage_rollups',
     ]);
   });
 });

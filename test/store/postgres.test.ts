@@ -33,6 +33,7 @@ describe('postgres store', () => {
     );
     expect(tables.map((row) => row.table_name)).toEqual([
       'api_keys',
+      'audit_log',
       'backends',
       'cache_policies',
       'consumers',
@@ -42,6 +43,12 @@ describe('postgres store', () => {
       'schema_versions',
       'settings',
       'trusted_documents',
+      'usage_backend_rollups',
+      'usage_error_rollups',
+      'usage_operation_coordinates',
+      'usage_operations',
+      'usage_requests',
+      'usage_rollups',
     ]);
   });
 
@@ -68,7 +75,7 @@ describe('postgres store', () => {
       expect((await store.getBackend('counter'))?.timeoutMs).toBe(1 + instances.length * increments);
     }
     const applied = await runSql(`select name from ${schema}.kysely_migration order by name`);
-    expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }, { name: '003-backend-kinds' }, { name: '004-backend-response-limits' }, { name: '005-response-cache-and-forwarded-headers' }]);
+    expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }, { name: '003-backend-kinds' }, { name: '004-backend-response-limits' }, { name: '005-response-cache-and-forwarded-headers' }, { name: '006-usage' }, { name: '007-audit' }]);
   });
 
   it('works in a schema that exists already', async () => {

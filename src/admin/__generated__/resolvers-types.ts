@@ -17,6 +17,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An ISO-8601 date-time in UTC. */
   DateTime: { input: Date; output: Date; }
+  /** Any JSON value. */
+  JSON: { input: unknown; output: unknown; }
 };
 
 /** An API key as admins see it: never the key itself, nor its hash. */
@@ -38,6 +40,55 @@ export type ApiKeyStatus =
   /** Its `expiresAt` has passed. */
   | 'EXPIRED'
   | 'REVOKED';
+
+/**
+ * One admin mutation. Input and records are redacted: header values, keys, tokens and passwords are
+ * `[redacted]`, URL query strings too, and strings over 200 characters (SDL, documents) are cut to 80
+ * with their length and hash.
+ */
+export type AuditEntry = {
+  readonly __typename?: 'AuditEntry';
+  /** The mutation. */
+  readonly action: Scalars['String']['output'];
+  /** Which admin credential: `admin-token:<first 8 hex digits of the token's SHA-256>`. */
+  readonly actor: Scalars['String']['output'];
+  /** The record after it; null when there is none (deleted, refused, dry run). */
+  readonly after?: Maybe<Scalars['JSON']['output']>;
+  readonly at: Scalars['DateTime']['output'];
+  /** The record before the mutation; null when there was none. */
+  readonly before?: Maybe<Scalars['JSON']['output']>;
+  readonly id: Scalars['ID']['output'];
+  /** The mutation's arguments. */
+  readonly input: Scalars['JSON']['output'];
+  /** The request's `x-request-id`, to find its log lines. */
+  readonly requestId?: Maybe<Scalars['String']['output']>;
+  /** `ok`, or the error code the mutation answered with. */
+  readonly result: Scalars['String']['output'];
+  readonly target?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditLogConnection = {
+  readonly __typename?: 'AuditLogConnection';
+  readonly edges: ReadonlyArray<AuditLogEdge>;
+  readonly nodes: ReadonlyArray<AuditEntry>;
+  readonly pageInfo: PageInfo;
+};
+
+export type AuditLogEdge = {
+  readonly __typename?: 'AuditLogEdge';
+  readonly cursor: Scalars['String']['output'];
+  readonly node: AuditEntry;
+};
+
+export type AuditLogFilter = {
+  /** The mutation, e.g. `updatePlan`. */
+  readonly action?: InputMaybe<Scalars['String']['input']>;
+  readonly from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** What it acted on, e.g. `plan:starter`, `backend:reviews`, `consumer:acme-mobile`, `apiKey:<id>`. */
+  readonly target?: InputMaybe<Scalars['String']['input']>;
+  /** Exclusive. */
+  readonly to?: InputMaybe<Scalars['DateTime']['input']>;
+};
 
 export type Backend = {
   readonly __typename?: 'Backend';
@@ -114,13 +165,29 @@ export type ChangeCriticality =
   | 'DANGEROUS'
   | 'SAFE';
 
+/** Who used what a schema change touches (a field, an argument, a type). */
+export type ChangeUsage = {
+  readonly __typename?: 'ChangeUsage';
+  /** Consumers (API keys' owners) that sent such operations, busiest first. */
+  readonly consumers: ReadonlyArray<Scalars['String']['output']>;
+  readonly operations: ReadonlyArray<UsageOperation>;
+  readonly requests: Scalars['Int']['output'];
+};
+
 export type CheckResult = {
   readonly __typename?: 'CheckResult';
   /** Whether any change would break existing clients. */
   readonly breaking: Scalars['Boolean']['output'];
+  /**
+   * Whether any breaking change touches what consumers used within the usage window: `breaking`
+   * without the changes `safeBecauseUnused`. Equal to `breaking` when usage is not recorded.
+   */
+  readonly breakingInUse: Scalars['Boolean']['output'];
   readonly changes: ReadonlyArray<SchemaChange>;
   readonly composes: Scalars['Boolean']['output'];
   readonly errors: ReadonlyArray<CompositionError>;
+  /** Start of the usage window consulted; null when usage is not recorded. */
+  readonly usageSince?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type CompositionError = {
@@ -161,6 +228,25 @@ export type ConsumerEdge = {
   readonly node: Consumer;
 };
 
+export type ConsumerFieldUsage = {
+  readonly __typename?: 'ConsumerFieldUsage';
+  readonly consumer: Scalars['String']['output'];
+  readonly lastSeen: Scalars['DateTime']['output'];
+  readonly requests: Scalars['Int']['output'];
+};
+
+export type ConsumerUsage = {
+  readonly __typename?: 'ConsumerUsage';
+  readonly consumer: Consumer;
+  /** This quota period (the plan's UTC day or month), from usage records of every instance. */
+  readonly period: UsagePeriod;
+  readonly plan: Plan;
+  /** Null when the plan has no quota. */
+  readonly quota?: Maybe<QuotaUsage>;
+  /** Null when the plan has no rate limit. */
+  readonly rateLimit?: Maybe<RateLimitBudget>;
+};
+
 export type CreateConsumerInput = {
   /** Unique, `^[a-z0-9][a-z0-9._-]{0,127}$`. */
   readonly name: Scalars['String']['input'];
@@ -188,6 +274,25 @@ export type CreatePlanInput = {
   readonly trustedDocumentsOnly?: Scalars['Boolean']['input'];
 };
 
+export type DeprecatedFieldUsage = {
+  readonly __typename?: 'DeprecatedFieldUsage';
+  /** `Type.field` or `Type.field.argument`. */
+  readonly coordinate: Scalars['String']['output'];
+  readonly deprecationReason?: Maybe<Scalars['String']['output']>;
+  readonly usage: FieldUsage;
+};
+
+export type FieldUsage = {
+  readonly __typename?: 'FieldUsage';
+  readonly consumers: ReadonlyArray<ConsumerFieldUsage>;
+  readonly coordinate: Scalars['String']['output'];
+  /** When it was last used (the start of the minute, hour or day for older records); null if not since `since`. */
+  readonly lastSeen?: Maybe<Scalars['DateTime']['output']>;
+  readonly operations: ReadonlyArray<OperationFieldUsage>;
+  readonly requests: Scalars['Int']['output'];
+  readonly since: Scalars['DateTime']['output'];
+};
+
 export type HeaderInput = {
   readonly name: Scalars['String']['input'];
   readonly value: Scalars['String']['input'];
@@ -209,6 +314,20 @@ export type IssuedApiKey = {
   /** The key itself, shown this once: Gatehouse keeps only its hash. */
   readonly key: Scalars['String']['output'];
 };
+
+/** Milliseconds. */
+export type LatencyPercentiles = {
+  readonly __typename?: 'LatencyPercentiles';
+  readonly p50?: Maybe<Scalars['Float']['output']>;
+  readonly p95?: Maybe<Scalars['Float']['output']>;
+  readonly p99?: Maybe<Scalars['Float']['output']>;
+};
+
+export type LatencyPrecision =
+  /** Percentiles over every recorded duration. */
+  | 'EXACT'
+  /** Percentiles from latency histograms (buckets growing by 2^¼): within 19% of the true value. */
+  | 'HISTOGRAM';
 
 /** `type.field` is resolved by the backend that declares the link. */
 export type Link = {
@@ -448,6 +567,14 @@ export type MutationUpdatePlanArgs = {
   input: UpdatePlanInput;
 };
 
+export type OperationFieldUsage = {
+  readonly __typename?: 'OperationFieldUsage';
+  readonly consumers: ReadonlyArray<Scalars['String']['output']>;
+  readonly documentHash: Scalars['String']['output'];
+  readonly name?: Maybe<Scalars['String']['output']>;
+  readonly requests: Scalars['Int']['output'];
+};
+
 export type PageInfo = {
   readonly __typename?: 'PageInfo';
   /** Cursor of the last item of this page (pass it as `after`), or null when the page is empty. */
@@ -481,6 +608,12 @@ export type Plan = {
 
 export type Query = {
   readonly __typename?: 'Query';
+  /**
+   * Every admin mutation, newest first, `first` (1–100) at a time after the `endCursor` of the
+   * previous page. Append-only: there is no mutation to change or delete an entry; entries older
+   * than `GATEHOUSE_AUDIT_RETENTION_DAYS` are deleted.
+   */
+  readonly auditLog: AuditLogConnection;
   /** One backend, or null when no backend has that name. */
   readonly backend?: Maybe<Backend>;
   /** Every registered backend, by name. */
@@ -489,8 +622,17 @@ export type Query = {
   readonly cachePolicies: ReadonlyArray<CachePolicy>;
   /** One consumer, or null when no consumer has that name. */
   readonly consumer?: Maybe<Consumer>;
+  /** A consumer's spend against its plan: quota used this period (from usage records) and its rate-limit budget now. Null when no consumer has that name. */
+  readonly consumerUsage?: Maybe<ConsumerUsage>;
   /** Consumers by name, `first` (1–100) at a time, after the `endCursor` of the previous page. */
   readonly consumers: ConsumerConnection;
+  /**
+   * Every deprecated field and argument of the served schema with its usage since `since` (default:
+   * the schema-check window): one with no requests can be retired.
+   */
+  readonly deprecatedFieldUsage: ReadonlyArray<DeprecatedFieldUsage>;
+  /** Which consumers and operations used a schema coordinate (`Product.price`, `Query.product.upc`) since `since` (default: the schema-check window). */
+  readonly fieldUsage: FieldUsage;
   /** One plan, or null when no plan has that name. */
   readonly plan?: Maybe<Plan>;
   /** Every plan, by name. */
@@ -504,6 +646,22 @@ export type Query = {
   readonly schemaVersions: ReadonlyArray<SchemaVersion>;
   /** Every trusted document, oldest first. */
   readonly trustedDocuments: ReadonlyArray<TrustedDocument>;
+  /**
+   * Requests, errors, cost and latency of /graphql operations, grouped by any of the dimensions and
+   * optionally by time. Every instance on one database adds to the same records. Counts and sums are
+   * exact; latency percentiles are exact while `from` is within the raw retention
+   * (`GATEHOUSE_USAGE_RETENTION_RAW_HOURS`), else read from histograms (`latencyPrecision`).
+   */
+  readonly usage: UsageReport;
+  /** This instance's usage buffer: what waits to be written and what was dropped. */
+  readonly usageRecorder: UsageRecorderStatus;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuditLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -517,9 +675,25 @@ export type QueryConsumerArgs = {
 };
 
 
+export type QueryConsumerUsageArgs = {
+  name: Scalars['String']['input'];
+};
+
+
 export type QueryConsumersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDeprecatedFieldUsageArgs = {
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryFieldUsageArgs = {
+  coordinate: Scalars['String']['input'];
+  since?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -532,11 +706,42 @@ export type QuerySchemaVersionsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryUsageArgs = {
+  filter?: InputMaybe<UsageFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  groupBy?: InputMaybe<ReadonlyArray<UsageDimension>>;
+  interval?: InputMaybe<UsageInterval>;
+};
+
 export type QuotaPeriod =
   /** Calendar day, UTC. */
   | 'DAY'
   /** Calendar month, UTC. */
   | 'MONTH';
+
+/** Charged to the plan this period: admitted operations, each at least 1 cost point. */
+export type QuotaUsage = {
+  readonly __typename?: 'QuotaUsage';
+  readonly costPointsLimit?: Maybe<Scalars['Int']['output']>;
+  readonly costPointsRemaining?: Maybe<Scalars['Float']['output']>;
+  readonly costPointsUsed: Scalars['Float']['output'];
+  readonly period: QuotaPeriod;
+  readonly requestsLimit?: Maybe<Scalars['Int']['output']>;
+  readonly requestsRemaining?: Maybe<Scalars['Int']['output']>;
+  readonly requestsUsed: Scalars['Int']['output'];
+  readonly resetAt: Scalars['DateTime']['output'];
+};
+
+/** The rate limiter's budget now: the one every instance spends when it is on Redis (`GATEHOUSE_REDIS_URL`), else this instance's. */
+export type RateLimitBudget = {
+  readonly __typename?: 'RateLimitBudget';
+  readonly limit: Scalars['Int']['output'];
+  readonly remaining: Scalars['Int']['output'];
+  /** When the whole budget is back if nothing more is spent. */
+  readonly resetAt: Scalars['DateTime']['output'];
+  readonly windowSeconds: Scalars['Int']['output'];
+};
 
 export type RegisterBackendInput = {
   /** OPENAPI: include the backend's status and body in errors (debugging only). */
@@ -589,8 +794,16 @@ export type SchemaChange = {
   readonly criticality: ChangeCriticality;
   readonly message: Scalars['String']['output'];
   readonly path?: Maybe<Scalars['String']['output']>;
+  /** A breaking change that no consumer used within the window: safe to ship as far as usage shows. */
+  readonly safeBecauseUnused: Scalars['Boolean']['output'];
   /** graphql-inspector's change type, e.g. `FIELD_REMOVED`. */
   readonly type: Scalars['String']['output'];
+  /**
+   * Breaking and dangerous changes: who used what the change touches within the usage window
+   * (`GATEHOUSE_SCHEMA_CHECK_USAGE_WINDOW_DAYS`). Null for safe changes, when usage is not recorded
+   * (`GATEHOUSE_USAGE=false`), or when the change touches nothing usage records name (a directive).
+   */
+  readonly usage?: Maybe<ChangeUsage>;
 };
 
 export type SchemaVersion = {
@@ -676,6 +889,109 @@ export type UpdatePlanInput = {
   readonly trustedDocumentsOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/**
+ * One group of one time bucket. Grouped or filtered by BACKEND, a bucket counts that backend's calls:
+ * `requests` are calls, `errors` calls that failed, latency the calls' durations, `costSum` the cost of
+ * the operations that made them.
+ */
+export type UsageBucket = {
+  readonly __typename?: 'UsageBucket';
+  readonly backend?: Maybe<Scalars['String']['output']>;
+  /** Requests the response cache answered. */
+  readonly cacheHits: Scalars['Int']['output'];
+  readonly consumer?: Maybe<Scalars['String']['output']>;
+  /** Cost points charged (the static cost of admitted operations). */
+  readonly costSum: Scalars['Float']['output'];
+  readonly errorCode?: Maybe<Scalars['String']['output']>;
+  readonly errorRate: Scalars['Float']['output'];
+  /** Requests whose response had an error (or a 5xx status). */
+  readonly errors: Scalars['Int']['output'];
+  readonly field?: Maybe<Scalars['String']['output']>;
+  readonly latency: LatencyPercentiles;
+  readonly operation?: Maybe<Scalars['String']['output']>;
+  readonly operationHash?: Maybe<Scalars['String']['output']>;
+  readonly plan?: Maybe<Scalars['String']['output']>;
+  readonly requests: Scalars['Int']['output'];
+  /** Start of the time bucket; null without an interval. Periods only kept as coarser rollups count at their start. */
+  readonly start?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type UsageDimension =
+  /** Backend called: buckets count calls (see `UsageBucket`). */
+  | 'BACKEND'
+  | 'CONSUMER'
+  /** Error code: a request counts once for each distinct code it answered with; requests without errors under null. */
+  | 'ERROR_CODE'
+  /** Schema coordinate: an operation counts once for each coordinate it uses. */
+  | 'FIELD'
+  /** Operation name and document hash. */
+  | 'OPERATION'
+  | 'PLAN';
+
+export type UsageFilter = {
+  /** Only operations that called this backend; the buckets then count its calls (see `UsageBucket`). */
+  readonly backend?: InputMaybe<Scalars['String']['input']>;
+  readonly consumer?: InputMaybe<Scalars['String']['input']>;
+  /** Only operations using this schema coordinate, e.g. `Product.price`. */
+  readonly field?: InputMaybe<Scalars['String']['input']>;
+  /** Default: 24 hours before `to`. */
+  readonly from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Operation name. */
+  readonly operation?: InputMaybe<Scalars['String']['input']>;
+  readonly plan?: InputMaybe<Scalars['String']['input']>;
+  /** Exclusive. Default: now. */
+  readonly to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type UsageInterval =
+  | 'DAY'
+  | 'HOUR'
+  | 'MINUTE';
+
+export type UsageOperation = {
+  readonly __typename?: 'UsageOperation';
+  /** `sha256:<hex>` of the document's text (the same hash as a trusted document's). */
+  readonly documentHash: Scalars['String']['output'];
+  /** The operation's name; null for an anonymous operation. */
+  readonly name?: Maybe<Scalars['String']['output']>;
+  readonly requests: Scalars['Int']['output'];
+};
+
+export type UsagePeriod = {
+  readonly __typename?: 'UsagePeriod';
+  readonly costSum: Scalars['Float']['output'];
+  readonly end: Scalars['DateTime']['output'];
+  readonly errors: Scalars['Int']['output'];
+  readonly requests: Scalars['Int']['output'];
+  readonly start: Scalars['DateTime']['output'];
+};
+
+export type UsageRecorderStatus = {
+  readonly __typename?: 'UsageRecorderStatus';
+  /** Records waiting to be written (at most `GATEHOUSE_USAGE_BUFFER_SIZE`). */
+  readonly buffered: Scalars['Int']['output'];
+  /** Records dropped since start because the buffer was full (the store down or behind). */
+  readonly dropped: Scalars['Int']['output'];
+  /** `GATEHOUSE_USAGE`. */
+  readonly enabled: Scalars['Boolean']['output'];
+  readonly failedWrites: Scalars['Int']['output'];
+  /** The last write's failure, until a write succeeds. */
+  readonly lastError?: Maybe<Scalars['String']['output']>;
+  readonly lastWriteAt?: Maybe<Scalars['DateTime']['output']>;
+  readonly written: Scalars['Int']['output'];
+};
+
+export type UsageReport = {
+  readonly __typename?: 'UsageReport';
+  /** Earliest first, then the busiest first. */
+  readonly buckets: ReadonlyArray<UsageBucket>;
+  readonly from: Scalars['DateTime']['output'];
+  readonly latencyPrecision: LatencyPrecision;
+  readonly to: Scalars['DateTime']['output'];
+  /** More buckets matched than `first`. */
+  readonly truncated: Scalars['Boolean']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -751,6 +1067,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   ApiKey: ResolverTypeWrapper<ApiKeyRecord>;
   ApiKeyStatus: ApiKeyStatus;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
+  AuditLogConnection: ResolverTypeWrapper<AuditLogConnection>;
+  AuditLogEdge: ResolverTypeWrapper<AuditLogEdge>;
+  AuditLogFilter: AuditLogFilter;
   Backend: ResolverTypeWrapper<BackendRecord>;
   BackendKind: BackendKind;
   BackendWriteResult: ResolverTypeWrapper<Omit<BackendWriteResult, 'backend' | 'schema'> & { backend: ResolversTypes['Backend'], schema: ResolversTypes['SchemaVersion'] }>;
@@ -758,19 +1078,28 @@ export type ResolversTypes = {
   CachePolicy: ResolverTypeWrapper<CachePolicyRecord>;
   CacheScope: CacheScope;
   ChangeCriticality: ChangeCriticality;
+  ChangeUsage: ResolverTypeWrapper<ChangeUsage>;
   CheckResult: ResolverTypeWrapper<CheckResult>;
   CompositionError: ResolverTypeWrapper<CompositionError>;
   Consumer: ResolverTypeWrapper<ConsumerRecord>;
   ConsumerConnection: ResolverTypeWrapper<ConsumerPage>;
   ConsumerEdge: ResolverTypeWrapper<ConsumerRecord>;
+  ConsumerFieldUsage: ResolverTypeWrapper<ConsumerFieldUsage>;
+  ConsumerUsage: ResolverTypeWrapper<Omit<ConsumerUsage, 'consumer' | 'plan'> & { consumer: ResolversTypes['Consumer'], plan: ResolversTypes['Plan'] }>;
   CreateConsumerInput: CreateConsumerInput;
   CreatePlanInput: CreatePlanInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeprecatedFieldUsage: ResolverTypeWrapper<DeprecatedFieldUsage>;
+  FieldUsage: ResolverTypeWrapper<FieldUsage>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HeaderInput: HeaderInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IssueApiKeyInput: IssueApiKeyInput;
   IssuedApiKey: ResolverTypeWrapper<Omit<IssuedApiKey, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LatencyPercentiles: ResolverTypeWrapper<LatencyPercentiles>;
+  LatencyPrecision: LatencyPrecision;
   Link: ResolverTypeWrapper<Link>;
   LinkArgument: ResolverTypeWrapper<LinkArgument>;
   LinkArgumentInput: LinkArgumentInput;
@@ -780,10 +1109,13 @@ export type ResolversTypes = {
   MergeInput: MergeInput;
   MergedType: ResolverTypeWrapper<MergedType>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OperationFieldUsage: ResolverTypeWrapper<OperationFieldUsage>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Plan: ResolverTypeWrapper<PlanRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   QuotaPeriod: QuotaPeriod;
+  QuotaUsage: ResolverTypeWrapper<QuotaUsage>;
+  RateLimitBudget: ResolverTypeWrapper<RateLimitBudget>;
   RegisterBackendInput: RegisterBackendInput;
   RemoveBackendResult: ResolverTypeWrapper<Omit<RemoveBackendResult, 'schema'> & { schema?: Maybe<ResolversTypes['SchemaVersion']> }>;
   RotateApiKeyInput: RotateApiKeyInput;
@@ -796,28 +1128,48 @@ export type ResolversTypes = {
   UpdateBackendInput: UpdateBackendInput;
   UpdateConsumerInput: UpdateConsumerInput;
   UpdatePlanInput: UpdatePlanInput;
+  UsageBucket: ResolverTypeWrapper<UsageBucket>;
+  UsageDimension: UsageDimension;
+  UsageFilter: UsageFilter;
+  UsageInterval: UsageInterval;
+  UsageOperation: ResolverTypeWrapper<UsageOperation>;
+  UsagePeriod: ResolverTypeWrapper<UsagePeriod>;
+  UsageRecorderStatus: ResolverTypeWrapper<UsageRecorderStatus>;
+  UsageReport: ResolverTypeWrapper<UsageReport>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   ApiKey: ApiKeyRecord;
+  AuditEntry: AuditEntry;
+  AuditLogConnection: AuditLogConnection;
+  AuditLogEdge: AuditLogEdge;
+  AuditLogFilter: AuditLogFilter;
   Backend: BackendRecord;
   BackendWriteResult: Omit<BackendWriteResult, 'backend' | 'schema'> & { backend: ResolversParentTypes['Backend'], schema: ResolversParentTypes['SchemaVersion'] };
   Boolean: Scalars['Boolean']['output'];
   CachePolicy: CachePolicyRecord;
+  ChangeUsage: ChangeUsage;
   CheckResult: CheckResult;
   CompositionError: CompositionError;
   Consumer: ConsumerRecord;
   ConsumerConnection: ConsumerPage;
   ConsumerEdge: ConsumerRecord;
+  ConsumerFieldUsage: ConsumerFieldUsage;
+  ConsumerUsage: Omit<ConsumerUsage, 'consumer' | 'plan'> & { consumer: ResolversParentTypes['Consumer'], plan: ResolversParentTypes['Plan'] };
   CreateConsumerInput: CreateConsumerInput;
   CreatePlanInput: CreatePlanInput;
   DateTime: Scalars['DateTime']['output'];
+  DeprecatedFieldUsage: DeprecatedFieldUsage;
+  FieldUsage: FieldUsage;
+  Float: Scalars['Float']['output'];
   HeaderInput: HeaderInput;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   IssueApiKeyInput: IssueApiKeyInput;
   IssuedApiKey: Omit<IssuedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
+  JSON: Scalars['JSON']['output'];
+  LatencyPercentiles: LatencyPercentiles;
   Link: Link;
   LinkArgument: LinkArgument;
   LinkArgumentInput: LinkArgumentInput;
@@ -827,9 +1179,12 @@ export type ResolversParentTypes = {
   MergeInput: MergeInput;
   MergedType: MergedType;
   Mutation: Record<PropertyKey, never>;
+  OperationFieldUsage: OperationFieldUsage;
   PageInfo: PageInfo;
   Plan: PlanRecord;
   Query: Record<PropertyKey, never>;
+  QuotaUsage: QuotaUsage;
+  RateLimitBudget: RateLimitBudget;
   RegisterBackendInput: RegisterBackendInput;
   RemoveBackendResult: Omit<RemoveBackendResult, 'schema'> & { schema?: Maybe<ResolversParentTypes['SchemaVersion']> };
   RotateApiKeyInput: RotateApiKeyInput;
@@ -841,6 +1196,12 @@ export type ResolversParentTypes = {
   UpdateBackendInput: UpdateBackendInput;
   UpdateConsumerInput: UpdateConsumerInput;
   UpdatePlanInput: UpdatePlanInput;
+  UsageBucket: UsageBucket;
+  UsageFilter: UsageFilter;
+  UsageOperation: UsageOperation;
+  UsagePeriod: UsagePeriod;
+  UsageRecorderStatus: UsageRecorderStatus;
+  UsageReport: UsageReport;
 };
 
 export type ApiKeyResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
@@ -852,6 +1213,30 @@ export type ApiKeyResolvers<ContextType = AdminContext, ParentType extends Resol
   prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ApiKeyStatus'], ParentType, ContextType>;
+};
+
+export type AuditEntryResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  after?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  input?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  result?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AuditLogConnectionResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['AuditLogConnection'] = ResolversParentTypes['AuditLogConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['AuditLogEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<ReadonlyArray<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type AuditLogEdgeResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['AuditLogEdge'] = ResolversParentTypes['AuditLogEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
 };
 
 export type BackendResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Backend'] = ResolversParentTypes['Backend']> = {
@@ -888,11 +1273,19 @@ export type CachePolicyResolvers<ContextType = AdminContext, ParentType extends 
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type ChangeUsageResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['ChangeUsage'] = ResolversParentTypes['ChangeUsage']> = {
+  consumers?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  operations?: Resolver<ReadonlyArray<ResolversTypes['UsageOperation']>, ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type CheckResultResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['CheckResult'] = ResolversParentTypes['CheckResult']> = {
   breaking?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  breakingInUse?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   changes?: Resolver<ReadonlyArray<ResolversTypes['SchemaChange']>, ParentType, ContextType>;
   composes?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   errors?: Resolver<ReadonlyArray<ResolversTypes['CompositionError']>, ParentType, ContextType>;
+  usageSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type CompositionErrorResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['CompositionError'] = ResolversParentTypes['CompositionError']> = {
@@ -923,13 +1316,52 @@ export type ConsumerEdgeResolvers<ContextType = AdminContext, ParentType extends
   node?: Resolver<ResolversTypes['Consumer'], ParentType, ContextType>;
 };
 
+export type ConsumerFieldUsageResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['ConsumerFieldUsage'] = ResolversParentTypes['ConsumerFieldUsage']> = {
+  consumer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastSeen?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ConsumerUsageResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['ConsumerUsage'] = ResolversParentTypes['ConsumerUsage']> = {
+  consumer?: Resolver<ResolversTypes['Consumer'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['UsagePeriod'], ParentType, ContextType>;
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['QuotaUsage']>, ParentType, ContextType>;
+  rateLimit?: Resolver<Maybe<ResolversTypes['RateLimitBudget']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
+export type DeprecatedFieldUsageResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['DeprecatedFieldUsage'] = ResolversParentTypes['DeprecatedFieldUsage']> = {
+  coordinate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  deprecationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['FieldUsage'], ParentType, ContextType>;
+};
+
+export type FieldUsageResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['FieldUsage'] = ResolversParentTypes['FieldUsage']> = {
+  consumers?: Resolver<ReadonlyArray<ResolversTypes['ConsumerFieldUsage']>, ParentType, ContextType>;
+  coordinate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastSeen?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  operations?: Resolver<ReadonlyArray<ResolversTypes['OperationFieldUsage']>, ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type IssuedApiKeyResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['IssuedApiKey'] = ResolversParentTypes['IssuedApiKey']> = {
   apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export type LatencyPercentilesResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['LatencyPercentiles'] = ResolversParentTypes['LatencyPercentiles']> = {
+  p50?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  p95?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  p99?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type LinkResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Link'] = ResolversParentTypes['Link']> = {
@@ -980,6 +1412,13 @@ export type MutationResolvers<ContextType = AdminContext, ParentType extends Res
   updatePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationUpdatePlanArgs, 'input'>>;
 };
 
+export type OperationFieldUsageResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['OperationFieldUsage'] = ResolversParentTypes['OperationFieldUsage']> = {
+  consumers?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  documentHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1002,16 +1441,40 @@ export type PlanResolvers<ContextType = AdminContext, ParentType extends Resolve
 };
 
 export type QueryResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditLog?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   backend?: Resolver<Maybe<ResolversTypes['Backend']>, ParentType, ContextType, RequireFields<QueryBackendArgs, 'name'>>;
   backends?: Resolver<ReadonlyArray<ResolversTypes['Backend']>, ParentType, ContextType>;
   cachePolicies?: Resolver<ReadonlyArray<ResolversTypes['CachePolicy']>, ParentType, ContextType>;
   consumer?: Resolver<Maybe<ResolversTypes['Consumer']>, ParentType, ContextType, RequireFields<QueryConsumerArgs, 'name'>>;
+  consumerUsage?: Resolver<Maybe<ResolversTypes['ConsumerUsage']>, ParentType, ContextType, RequireFields<QueryConsumerUsageArgs, 'name'>>;
   consumers?: Resolver<ResolversTypes['ConsumerConnection'], ParentType, ContextType, RequireFields<QueryConsumersArgs, 'first'>>;
+  deprecatedFieldUsage?: Resolver<ReadonlyArray<ResolversTypes['DeprecatedFieldUsage']>, ParentType, ContextType, Partial<QueryDeprecatedFieldUsageArgs>>;
+  fieldUsage?: Resolver<ResolversTypes['FieldUsage'], ParentType, ContextType, RequireFields<QueryFieldUsageArgs, 'coordinate'>>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanArgs, 'name'>>;
   plans?: Resolver<ReadonlyArray<ResolversTypes['Plan']>, ParentType, ContextType>;
   schema?: Resolver<Maybe<ResolversTypes['SchemaVersion']>, ParentType, ContextType>;
   schemaVersions?: Resolver<ReadonlyArray<ResolversTypes['SchemaVersion']>, ParentType, ContextType, RequireFields<QuerySchemaVersionsArgs, 'limit'>>;
   trustedDocuments?: Resolver<ReadonlyArray<ResolversTypes['TrustedDocument']>, ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['UsageReport'], ParentType, ContextType, RequireFields<QueryUsageArgs, 'first' | 'groupBy'>>;
+  usageRecorder?: Resolver<ResolversTypes['UsageRecorderStatus'], ParentType, ContextType>;
+};
+
+export type QuotaUsageResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['QuotaUsage'] = ResolversParentTypes['QuotaUsage']> = {
+  costPointsLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  costPointsRemaining?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  costPointsUsed?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['QuotaPeriod'], ParentType, ContextType>;
+  requestsLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  requestsRemaining?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  requestsUsed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resetAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type RateLimitBudgetResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['RateLimitBudget'] = ResolversParentTypes['RateLimitBudget']> = {
+  limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resetAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  windowSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RemoveBackendResultResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['RemoveBackendResult'] = ResolversParentTypes['RemoveBackendResult']> = {
@@ -1023,7 +1486,9 @@ export type SchemaChangeResolvers<ContextType = AdminContext, ParentType extends
   criticality?: Resolver<ResolversTypes['ChangeCriticality'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   path?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  safeBecauseUnused?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  usage?: Resolver<Maybe<ResolversTypes['ChangeUsage']>, ParentType, ContextType>;
 };
 
 export type SchemaVersionResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['SchemaVersion'] = ResolversParentTypes['SchemaVersion']> = {
@@ -1040,29 +1505,96 @@ export type TrustedDocumentResolvers<ContextType = AdminContext, ParentType exte
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type UsageBucketResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['UsageBucket'] = ResolversParentTypes['UsageBucket']> = {
+  backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cacheHits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  consumer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  costSum?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  latency?: Resolver<ResolversTypes['LatencyPercentiles'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operationHash?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  plan?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type UsageOperationResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['UsageOperation'] = ResolversParentTypes['UsageOperation']> = {
+  documentHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type UsagePeriodResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['UsagePeriod'] = ResolversParentTypes['UsagePeriod']> = {
+  costSum?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type UsageRecorderStatusResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['UsageRecorderStatus'] = ResolversParentTypes['UsageRecorderStatus']> = {
+  buffered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dropped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  failedWrites?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastWriteAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  written?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type UsageReportResolvers<ContextType = AdminContext, ParentType extends ResolversParentTypes['UsageReport'] = ResolversParentTypes['UsageReport']> = {
+  buckets?: Resolver<ReadonlyArray<ResolversTypes['UsageBucket']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  latencyPrecision?: Resolver<ResolversTypes['LatencyPrecision'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = AdminContext> = {
   ApiKey?: ApiKeyResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
+  AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
   Backend?: BackendResolvers<ContextType>;
   BackendWriteResult?: BackendWriteResultResolvers<ContextType>;
   CachePolicy?: CachePolicyResolvers<ContextType>;
+  ChangeUsage?: ChangeUsageResolvers<ContextType>;
   CheckResult?: CheckResultResolvers<ContextType>;
   CompositionError?: CompositionErrorResolvers<ContextType>;
   Consumer?: ConsumerResolvers<ContextType>;
   ConsumerConnection?: ConsumerConnectionResolvers<ContextType>;
   ConsumerEdge?: ConsumerEdgeResolvers<ContextType>;
+  ConsumerFieldUsage?: ConsumerFieldUsageResolvers<ContextType>;
+  ConsumerUsage?: ConsumerUsageResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeprecatedFieldUsage?: DeprecatedFieldUsageResolvers<ContextType>;
+  FieldUsage?: FieldUsageResolvers<ContextType>;
   IssuedApiKey?: IssuedApiKeyResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
+  LatencyPercentiles?: LatencyPercentilesResolvers<ContextType>;
   Link?: LinkResolvers<ContextType>;
   LinkArgument?: LinkArgumentResolvers<ContextType>;
   LinkBatch?: LinkBatchResolvers<ContextType>;
   MergedType?: MergedTypeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OperationFieldUsage?: OperationFieldUsageResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  QuotaUsage?: QuotaUsageResolvers<ContextType>;
+  RateLimitBudget?: RateLimitBudgetResolvers<ContextType>;
   RemoveBackendResult?: RemoveBackendResultResolvers<ContextType>;
   SchemaChange?: SchemaChangeResolvers<ContextType>;
   SchemaVersion?: SchemaVersionResolvers<ContextType>;
   TrustedDocument?: TrustedDocumentResolvers<ContextType>;
+  UsageBucket?: UsageBucketResolvers<ContextType>;
+  UsageOperation?: UsageOperationResolvers<ContextType>;
+  UsagePeriod?: UsagePeriodResolvers<ContextType>;
+  UsageRecorderStatus?: UsageRecorderStatusResolvers<ContextType>;
+  UsageReport?: UsageReportResolvers<ContextType>;
 };
 

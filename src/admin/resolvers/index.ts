@@ -1,5 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { withAuditLog } from '../audit-mutations.js';
 import { ApiKey, Consumer, ConsumerConnection, ConsumerEdge } from './consumer-types.js';
 import { addTrustedDocuments } from './Mutation/addTrustedDocuments.js';
 import { purgeResponseCache } from './Mutation/purgeResponseCache.js';
@@ -19,16 +20,22 @@ import { rotateApiKey } from './Mutation/rotateApiKey.js';
 import { updateBackend } from './Mutation/updateBackend.js';
 import { updateConsumer } from './Mutation/updateConsumer.js';
 import { updatePlan } from './Mutation/updatePlan.js';
+import { auditLog } from './Query/auditLog.js';
 import { backend } from './Query/backend.js';
 import { cachePolicies } from './Query/cachePolicies.js';
 import { backends } from './Query/backends.js';
 import { consumer } from './Query/consumer.js';
 import { consumers } from './Query/consumers.js';
+import { consumerUsage } from './Query/consumerUsage.js';
+import { deprecatedFieldUsage } from './Query/deprecatedFieldUsage.js';
+import { fieldUsage } from './Query/fieldUsage.js';
 import { plan } from './Query/plan.js';
 import { plans } from './Query/plans.js';
 import { schema } from './Query/schema.js';
 import { schemaVersions } from './Query/schemaVersions.js';
 import { trustedDocuments } from './Query/trustedDocuments.js';
+import { usage } from './Query/usage.js';
+import { usageRecorder } from './Query/usageRecorder.js';
 import { Backend, CachePolicy, SchemaVersion } from './types.js';
 
 const DateTime = new GraphQLScalarType<Date, string>({
@@ -38,10 +45,36 @@ const DateTime = new GraphQLScalarType<Date, string>({
   parseLiteral: (ast) => new Date(ast.kind === Kind.STRING ? ast.value : Number.NaN),
 });
 
+/** Audit entries' input and records: whatever JSON they hold, out only. */
+const JSON = new GraphQLScalarType<unknown, unknown>({
+  name: 'JSON',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
+
 export const resolvers: Resolvers = {
   DateTime,
-  Query: { backends, backend, schema, schemaVersions, plans, plan, consumers, consumer, trustedDocuments, cachePolicies },
-  Mutation: {
+  JSON,
+  Query: {
+    backends,
+    backend,
+    schema,
+    schemaVersions,
+    plans,
+    plan,
+    consumers,
+    consumer,
+    trustedDocuments,
+    usage,
+    fieldUsage,
+    deprecatedFieldUsage,
+    consumerUsage,
+    usageRecorder,
+    auditLog,
+    cachePolicies,
+  },
+  // Every mutation goes through the audit log, wrapped once here.
+  Mutation: withAuditLog({
     registerBackend,
     updateBackend,
     removeBackend,
@@ -60,7 +93,7 @@ export const resolvers: Resolvers = {
     setCachePolicy,
     removeCachePolicy,
     purgeResponseCache,
-  },
+  }),
   CachePolicy,
   Backend,
   SchemaVersion,

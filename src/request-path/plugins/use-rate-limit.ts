@@ -96,7 +96,25 @@ function rateOf(plan: PlanRecord & { rateLimitPoints: number }) {
   return { limit: plan.rateLimitPoints, windowSeconds: plan.rateLimitWindowSeconds };
 }
 
+/**
+ * A consumer's rate-limit budget right now, read without spending (for the admin API's
+ * `consumerUsage`): the shared one when the budget is on Redis. Undefined when its plan has no rate
+ * limit, or the budget can't say (Redis unreachable).
+ */
+export async function readRateLimitBudget(
+  budget: Budget,
+  consumerId: string,
+  plan: PlanRecord,
+  now: number,
+): Promise<{ limit: number; windowSeconds: number; decision: RateLimitDecision } | undefined> {
+  if (!hasRateLimit(plan)) return undefined;
+  const decision = await budget.peek(consumerKey(consumerId), rateOf(plan), now);
+  return decision && { limit: plan.rateLimitPoints, windowSeconds: plan.rateLimitWindowSeconds, decision };
+}
+
+const consumerKey = (consumerId: string) => `consumer:${consumerId}`;
+
 /** One budget per consumer; anonymous callers share the anonymous plan but each address has its own budget. */
 function limiterKey(consumer: ConsumerIdentity, context: Partial<GatehouseContext>): string {
-  return consumer.consumerId !== null ? `consumer:${consumer.consumerId}` : `anonymous:${context.clientAddress ?? 'unknown'}`;
+  return consumer.consumerId !== null ? consumerKey(consumer.consumerId) : `anonymous:${context.clientAddress ?? 'unknown'}`;
 }

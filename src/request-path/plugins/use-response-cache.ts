@@ -37,7 +37,9 @@ const BYPASS: Outcome = Object.freeze({ status: 'BYPASS' });
  */
 export function useResponseCache({ cache, statusHeader = 'x-gatehouse-cache' }: ResponseCacheOptions): Plugin<GatehouseContext> {
   const outcomes = new WeakMap<Request, Outcome[]>();
-  const record = (request: Request | undefined, outcome: Outcome) => {
+  const record = (context: GatehouseContext, outcome: Outcome) => {
+    context.responseCache = outcome.status;
+    const { request } = context;
     if (!request) return;
     const list = outcomes.get(request);
     if (list) list.push(outcome);
@@ -66,13 +68,12 @@ export function useResponseCache({ cache, statusHeader = 'x-gatehouse-cache' }: 
   return {
     async onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       const context = args.contextValue as GatehouseContext;
-      const { request } = context;
       const generation = generationOf(args.schema);
       const operation = getOperationAST(args.document, args.operationName);
-      if (!cache || !generation || !operation) return void record(request, BYPASS);
+      if (!cache || !generation || !operation) return void record(context, BYPASS);
 
       if (operation.operation === 'mutation') {
-        record(request, BYPASS);
+        record(context, BYPASS);
         setExecuteFn(async (executionArgs: ExecutionArgs) => {
           const result = await runMarked(generation, executeFn, executionArgs);
           if (result.data) await cache.invalidateReturned(collectEntities(generation, result.data));
@@ -80,10 +81,10 @@ export function useResponseCache({ cache, statusHeader = 'x-gatehouse-cache' }: 
         });
         return;
       }
-      if (operation.operation !== 'query') return void record(request, BYPASS);
+      if (operation.operation !== 'query') return void record(context, BYPASS);
 
       const policy = policyOf(generation, cache.policies.current, args.document, operation);
-      if (policy.maxAgeSeconds <= 0) return void record(request, BYPASS);
+      if (policy.maxAgeSeconds <= 0) return void record(context, BYPASS);
       const key = cacheKeyOf({
         generation,
         document: args.document,
@@ -93,19 +94,19 @@ export function useResponseCache({ cache, statusHeader = 'x-gatehouse-cache' }: 
         scope: policy.scope,
         consumer: context.consumer,
       });
-      if (key === undefined) return void record(request, BYPASS);
+      if (key === undefined) return void record(context, BYPASS);
 
       const cached = await cache.read(key);
       if (cached) {
         const ageSeconds = Math.max(0, Math.floor((cache.now() - cached.storedAt) / 1_000));
-        record(request, { status: 'HIT', scope: cached.scope, maxAgeSeconds: cached.maxAgeSeconds, ageSeconds });
+        record(context, { status: 'HIT', scope: cached.scope, maxAgeSeconds: cached.maxAgeSeconds, ageSeconds });
         // The plugins before this one still see the answer on its way out (their onExecuteDone).
         setResultAndStopExecution({ data: cached.data });
         return;
       }
 
       const outcome: Extract<Outcome, { status: 'MISS' }> = { status: 'MISS' };
-      record(request, outcome);
+      record(context, outcome);
       let held: ResponseEntities | undefined;
       setExecuteFn(async (executionArgs: ExecutionArgs) => {
         const result = await runMarked(generation, executeFn, executionArgs);

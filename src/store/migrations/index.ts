@@ -4,6 +4,8 @@ import * as consumers from './002-consumers.js';
 import * as backendKinds from './003-backend-kinds.js';
 import * as responseLimits from './004-backend-response-limits.js';
 import * as responseCache from './005-response-cache-and-forwarded-headers.js';
+import * as usage from './006-usage.js';
+import * as audit from './007-audit.js';
 
 /**
  * Every migration, in order. Names are stored in `kysely_migration`: never
@@ -15,6 +17,8 @@ const migrations: Record<string, Migration> = {
   '003-backend-kinds': backendKinds,
   '004-backend-response-limits': responseLimits,
   '005-response-cache-and-forwarded-headers': responseCache,
+  '006-usage': usage,
+  '007-audit': audit,
 };
 
 // Static, not a folder scan: the migrations ship inside the bundle and tsx/tsc

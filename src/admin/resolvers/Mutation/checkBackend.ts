@@ -8,5 +8,10 @@ export const checkBackend: NonNullable<MutationResolvers['checkBackend']> = asyn
   const registration = parseRegisterBackendInput(input);
   await validateBackendUrls(context, { url: registration.url, openapi: input.openapi });
   const result = answerOf(await registry.check(registration));
-  return { ...result, breaking: result.changes.some((change) => change.criticality === 'BREAKING') };
+  const breaking = result.changes.filter((change) => change.criticality === 'BREAKING');
+  return {
+    ...result,
+    breaking: breaking.length > 0,
+    breakingInUse: breaking.some((change) => !change.safeBecauseUnused),
+  };
 };
