@@ -29,7 +29,7 @@ import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import { createTelemetry } from './telemetry/telemetry.js';
 import type { MetricsHooks } from './telemetry/metrics.js';
-import { createUsage, schemaCheckUsage, type Usage } from './usage/index.js';
+import { createUsage, schemaCheckUsage, type Usage, type UsageRecorderStatus } from './usage/index.js';
 
 export interface Gatehouse {
   /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:4000`. */
@@ -115,6 +115,7 @@ async function startOnStore(
   const usage = createUsage({ store: store.usage, config: config.usage, log, now: clock });
   // The last records go to the store while it is still open.
   opened.add(() => usage.close());
+  if (config.usage.enabled) exposeUsageMetrics(telemetry.metrics, () => usage.recorder.status());
   const audit = new AuditLog({ store: store.audit, log, retentionDays: config.audit.retentionDays, now: clock });
   audit.start();
   opened.add(() => audit.stop());
@@ -301,6 +302,15 @@ async function openCacheRedis(config: Readonly<GatehouseConfig>, log: Logger): P
   // A cache is never a reason not to start: without Redis yet, answers are misses until it is there.
   if (!(await connection.ready(config.redis.connectTimeoutMs))) log.warn('response cache Redis not reachable at start; answering with misses until it is');
   return connection;
+}
+
+/** The usage buffer on /metrics: a store falling behind shows as depth, then as drops. */
+function exposeUsageMetrics(metrics: MetricsHooks | undefined, status: () => UsageRecorderStatus): void {
+  if (!metrics) return;
+  metrics.registerGauge({ name: 'gatehouse_usage_buffer_records', help: 'Usage records waiting to be written to the store', read: () => status().buffered });
+  metrics.registerCounter({ name: 'gatehouse_usage_records_dropped_total', help: 'Usage records dropped because the buffer was full', read: () => status().dropped });
+  metrics.registerCounter({ name: 'gatehouse_usage_records_written_total', help: 'Usage records written to the store', read: () => status().written });
+  metrics.registerCounter({ name: 'gatehouse_usage_write_failures_total', help: 'Batched usage writes that failed (retried)', read: () => status().failedWrites });
 }
 
 /**

@@ -154,6 +154,16 @@ describe('/metrics after a scripted mix of requests', () => {
     expect(after.family('gatehouse_request_duration_seconds').type).toBe('histogram');
   });
 
+  it('shows the usage buffer: every /graphql request sent written once, nothing dropped', async () => {
+    await gatehouse.gatehouse.usage.recorder.flush();
+    const scraped = await scrape(`${gatehouse.url}/metrics`);
+    // 14 single requests (the 401 and the parse failure included) and a batch of two.
+    expect(scraped.value('gatehouse_usage_records_written_total')).toBe(16);
+    expect(scraped.value('gatehouse_usage_buffer_records')).toBe(0);
+    expect(scraped.value('gatehouse_usage_records_dropped_total')).toBe(0);
+    expect(scraped.value('gatehouse_usage_write_failures_total')).toBe(0);
+  });
+
   it('takes metrics other parts of Gatehouse register, read at every scrape', async () => {
     const hooks = gatehouse.gatehouse.metrics!;
     let depth = 7;
