@@ -1,3 +1,4 @@
+import { pricingRegistration } from '../scripts/start-demo.js';
 import type { RestBackend } from './serve-subgraphs.js';
 
 /**
@@ -29,22 +30,7 @@ export async function registerBenchGraph(baseUrl: string, adminToken: string, { 
   for (const { name, url } of subgraphs) {
     await admin(baseUrl, adminToken, `registering ${name}`, register, { input: { name, kind: 'FEDERATION_SUBGRAPH', url } });
   }
-  await admin(baseUrl, adminToken, 'registering pricing', register, {
-    input: {
-      name: pricing.name,
-      kind: 'OPENAPI',
-      url: pricing.url,
-      openapi: pricing.openapiUrl,
-      links: [
-        {
-          type: 'Product',
-          field: 'pricing',
-          batch: { operation: 'listPrices', argument: 'skus', maxBatchSize: 50 },
-          arguments: [{ name: 'skus', fromField: 'upc' }],
-        },
-      ],
-    },
-  });
+  await admin(baseUrl, adminToken, 'registering pricing', register, { input: pricingRegistration(pricing.name, pricing) });
 }
 
 /**

@@ -69,6 +69,27 @@ const ANONYMOUS_PLAN = {
 /** The demo consumer's plan. */
 const CONSUMER_PLAN = { name: 'demo', rateLimitPoints: 5_000, rateLimitWindowSeconds: 1, maxCost: 20_000, introspectionAllowed: true };
 
+/**
+ * The REST pricing service as the demo (and the bench) register it: its OpenAPI document, and
+ * `Product.pricing` filled by one batched `listPrices` call per plan step.
+ */
+export function pricingRegistration(name: string, { url, openapiUrl }: { url: string; openapiUrl: string }) {
+  return {
+    name,
+    kind: 'OPENAPI' as const,
+    url,
+    openapi: openapiUrl,
+    links: [
+      {
+        type: 'Product',
+        field: 'pricing',
+        batch: { operation: 'listPrices', argument: 'skus', maxBatchSize: 50 },
+        arguments: [{ name: 'skus', fromField: 'upc' }],
+      },
+    ],
+  };
+}
+
 export interface DemoOptions {
   /** Settings by environment variable name, over the demo's own (the CLI passes `process.env`). */
   env?: Record<string, string | undefined>;
@@ -149,20 +170,7 @@ export async function startDemo({ env = {}, port, subgraphsBasePort = 4001, logD
     await upsertPlan(admin, ANONYMOUS_PLAN);
     await upsertPlan(admin, CONSUMER_PLAN);
     for (const subgraph of subgraphs) await registerOrUpdate(admin, { name: subgraph.name, kind: 'FEDERATION_SUBGRAPH', url: subgraph.url });
-    await registerOrUpdate(admin, {
-      name: 'pricing',
-      kind: 'OPENAPI',
-      url: pricing.url,
-      openapi: pricing.openapiUrl,
-      links: [
-        {
-          type: 'Product',
-          field: 'pricing',
-          batch: { operation: 'listPrices', argument: 'skus', maxBatchSize: 50 },
-          arguments: [{ name: 'skus', fromField: 'upc' }],
-        },
-      ],
-    });
+    await registerOrUpdate(admin, pricingRegistration('pricing', pricing));
     await registerOrUpdate(admin, {
       name: 'questions',
       kind: 'GRAPHQL',

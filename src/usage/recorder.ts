@@ -1,28 +1,19 @@
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from '../log.js';
 import { describeOperation, identifyDocument } from './operations.js';
-import type { BackendCall, OperationRow, UsageRow, UsageStore } from './types.js';
+import type { OperationRow, UsageRow, UsageStore } from './types.js';
 
 /**
  * One operation as the request path hands it over: references and numbers only, nothing computed.
  * The document is described (hash, coordinates) when the buffer is written, once per document.
  */
-export interface UsageRecordDraft {
-  atMs: number;
-  consumer: string | null;
-  plan: string | null;
+export interface UsageRecordDraft extends Omit<UsageRow, 'documentHash'> {
   /** The executed document and the schema it was validated against; null when nothing was executed. */
   executed: { schema: GraphQLSchema; document: DocumentNode; operationName: string | null } | null;
   /** A document that was parsed but not executed (it failed validation), for its hash and name. */
   parsed?: DocumentNode | null;
   /** The operation name the request gave, for records of operations that were not executed. */
   operationName: string | null;
-  cost: number | null;
-  durationMs: number;
-  httpStatus: number;
-  errorCodes: readonly string[];
-  cacheHit: boolean;
-  backends: readonly BackendCall[];
 }
 
 export interface UsageRecorderStatus {

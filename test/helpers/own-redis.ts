@@ -101,6 +101,8 @@ export interface RedisKeyspace extends AsyncDisposable {
   /** A plain client for looking at the keys (no timeouts of Gatehouse's). */
   client: Redis;
   keys(): Promise<string[]>;
+  /** Deletes every key under the prefix and disconnects (what disposing does). */
+  close(): Promise<void>;
 }
 
 export async function freshKeyspace(url = sharedRedisUrl): Promise<RedisKeyspace> {
@@ -117,17 +119,13 @@ export async function freshKeyspace(url = sharedRedisUrl): Promise<RedisKeyspace
     } while (cursor !== '0');
     return found;
   };
-  return {
-    prefix,
-    client,
-    keys,
-    async [Symbol.asyncDispose]() {
-      try {
-        const found = await keys();
-        if (found.length) await client.del(...found);
-      } finally {
-        client.disconnect();
-      }
-    },
+  const close = async () => {
+    try {
+      const found = await keys();
+      if (found.length) await client.del(...found);
+    } finally {
+      client.disconnect();
+    }
   };
+  return { prefix, client, keys, close, [Symbol.asyncDispose]: close };
 }

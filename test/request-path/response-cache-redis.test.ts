@@ -1,24 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSubgraph, type RunningSubgraph } from '../../subgraphs/lib/serve.js';
 import { startGatehouse, type RunningGatehouse } from '../helpers/gatehouse.js';
-import { freshRedisPrefix, SHARED_REDIS_URL, startOwnRedis, type RedisPrefix } from '../helpers/redis.js';
+import { freshKeyspace, sharedRedisUrl, startOwnRedis, type RedisKeyspace } from '../helpers/own-redis.js';
 import { cacheShop, cacheStatus, purge, type CacheShop } from './cache-fixtures.js';
 import { pollUntil } from './consumers.js';
 
 describe('response cache on Redis, shared by two instances', () => {
   let shop: CacheShop;
   let shopServer: RunningSubgraph;
-  let redis: RedisPrefix;
+  let redis: RedisKeyspace;
   let first: RunningGatehouse;
   let second: RunningGatehouse;
 
   beforeAll(async () => {
     shop = cacheShop();
-    [shopServer, redis] = await Promise.all([serveSubgraph(shop), freshRedisPrefix()]);
+    [shopServer, redis] = await Promise.all([serveSubgraph(shop), freshKeyspace()]);
     // Two stores registering the same backend serve the same schema version, as a cluster on one store does.
     const options = {
       backends: [{ name: 'shop', url: shopServer.url }],
-      env: { GATEHOUSE_REDIS_URL: SHARED_REDIS_URL, GATEHOUSE_REDIS_PREFIX: redis.prefix },
+      env: { GATEHOUSE_REDIS_URL: sharedRedisUrl, GATEHOUSE_REDIS_PREFIX: redis.prefix },
     };
     [first, second] = await Promise.all([startGatehouse(options), startGatehouse(options)]);
   });

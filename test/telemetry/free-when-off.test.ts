@@ -5,8 +5,8 @@ import { startGatehouse } from '../helpers/gatehouse.js';
 import { shopProducts, shopReviews, TOP_REVIEWS } from './fixtures.js';
 
 /**
- * "Off" means no work: with metrics, tracing and access logs off nothing listens on the engine's
- * tracing channels, so each fetch and plan skips them (`hasSubscribers` is checked first), and no
+ * "Off" means no work: with metrics, tracing, access logs and usage records off nothing listens on
+ * the engine's tracing channels, so each fetch and plan skips them (`hasSubscribers` is checked first), and no
  * telemetry object exists. Each test file runs in its own process, so no other gateway is listening.
  */
 describe('telemetry off costs nothing on the hot path', () => {
@@ -24,7 +24,7 @@ describe('telemetry off costs nothing on the hot path', () => {
   ];
 
   it('with everything off: no listener on the engine’s channels, no metrics hooks, answers as usual', async () => {
-    await using gatehouse = await startGatehouse({ backends: backends(), env: { GATEHOUSE_METRICS: 'false', GATEHOUSE_ACCESS_LOG: 'false' } });
+    await using gatehouse = await startGatehouse({ backends: backends(), env: { GATEHOUSE_METRICS: 'false', GATEHOUSE_ACCESS_LOG: 'false', GATEHOUSE_USAGE: 'false' } });
     expect(subgraphFetches.hasSubscribers).toBe(false);
     expect(queryPlans.hasSubscribers).toBe(false);
     const result = await gatehouse.query(TOP_REVIEWS);
@@ -43,5 +43,16 @@ describe('telemetry off costs nothing on the hot path', () => {
     }
     expect(subgraphFetches.hasSubscribers).toBe(false);
     expect(queryPlans.hasSubscribers).toBe(false);
+  });
+
+  it('usage records alone listen to backend fetches (not to plans), and stop when the gateway closes', async () => {
+    const gatehouse = await startGatehouse({ backends: backends(), env: { GATEHOUSE_METRICS: 'false', GATEHOUSE_ACCESS_LOG: 'false' } });
+    try {
+      expect(subgraphFetches.hasSubscribers).toBe(true);
+      expect(queryPlans.hasSubscribers).toBe(false);
+    } finally {
+      await gatehouse.close();
+    }
+    expect(subgraphFetches.hasSubscribers).toBe(false);
   });
 });
