@@ -27,38 +27,42 @@ export function createDashboard({ adminToken }: DashboardOptions = {}): PageRout
   return {
     handles: (path) => PAGE_PATHS.has(path) || path.startsWith(ASSETS_PATH),
     async handle(req, res, path, context) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8', 'x-request-id': context.requestId });
-        res.end('The dashboard answers GET and HEAD only.\n');
-        return;
-      }
-      let assets;
       try {
-        assets = await dashboardAssets();
+        await serve(req, res, path, context, adminToken);
       } catch (error) {
-        context.log.error({ err: error }, 'dashboard assets could not be built');
+        // Bundling from the sources failed, or the prebuilt files can't be read: logged, and a 500 rather than an unhandled rejection.
+        context.log.error({ err: error }, 'the dashboard could not be served');
+        if (res.headersSent) return void res.destroy();
         res.writeHead(500, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-request-id': context.requestId });
-        res.end(`The dashboard's assets could not be built (request ${context.requestId}); the gateway's log says why.\n`);
-        return;
+        res.end(`The dashboard could not be served (request ${context.requestId}); the gateway's log says why.\n`);
       }
-      if (PAGE_PATHS.has(path)) {
-        const html = renderDashboardPage({ scriptPath: assets.script.path, stylePath: assets.style.path, adminToken: adminToken?.() });
-        res.writeHead(200, {
-          ...SECURITY_HEADERS,
-          'content-type': 'text/html; charset=utf-8',
-          // It names the current assets (and, in the demo, carries the token): never kept.
-          'cache-control': 'no-store',
-          'content-length': Buffer.byteLength(html),
-          'x-request-id': context.requestId,
-        });
-        res.end(req.method === 'HEAD' ? undefined : html);
-        return;
-      }
-      const asset = assets.byPath.get(path);
-      if (!asset) return sendGraphQLError(res, routeNotFound());
-      sendAsset(req, res, asset, context);
     },
   };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, path: string, context: ServerContext, adminToken: DashboardOptions['adminToken']): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8', 'x-request-id': context.requestId });
+    res.end('The dashboard answers GET and HEAD only.\n');
+    return;
+  }
+  const assets = await dashboardAssets();
+  if (PAGE_PATHS.has(path)) {
+    const html = renderDashboardPage({ scriptPath: assets.script.path, stylePath: assets.style.path, adminToken: adminToken?.() });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      // It names the current assets (and, in the demo, carries the token): never kept.
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(html),
+      'x-request-id': context.requestId,
+    });
+    res.end(req.method === 'HEAD' ? undefined : html);
+    return;
+  }
+  const asset = assets.byPath.get(path);
+  if (!asset) return sendGraphQLError(res, routeNotFound());
+  sendAsset(req, res, asset, context);
 }
 
 function sendAsset(req: IncomingMessage, res: ServerResponse, asset: DashboardAsset, context: ServerContext): void {
