@@ -51,11 +51,11 @@ export class DashboardView {
   readonly #consumers = panel('top-consumers', 'Top consumers', 'span-6');
   readonly #operations = panel('top-operations', 'Top operations', 'span-6');
   readonly #spendSelect = h('select', { id: 'spend-consumer', 'aria-label': 'Consumer' });
-  readonly #spend = panel('spend', 'Consumer spend', 'span-4', this.#spendSelect);
-  readonly #fields = panel('top-fields', 'Top fields', 'span-4');
-  readonly #errorCodes = panel('error-codes', 'Errors by code', 'span-4');
-  readonly #schema = panel('schema', 'Schema and backends', 'span-4');
-  readonly #auditPanel = panel('audit', 'Audit log', 'span-8');
+  readonly #spend = panel('spend', 'Consumer spend', 'span-3', this.#spendSelect);
+  readonly #fields = panel('top-fields', 'Top fields', 'span-3');
+  readonly #errorCodes = panel('error-codes', 'Errors by code', 'span-3');
+  readonly #schema = panel('schema', 'Schema and backends', 'span-3');
+  readonly #auditPanel = panel('audit', 'Audit log', 'span-12');
   readonly #auditMore = h('button', { type: 'button', class: 'link', hidden: true }, 'Older entries');
 
   constructor(api: AdminApi, callbacks: DashboardCallbacks) {

@@ -3,6 +3,8 @@ import { compactJson, formatDateTime, formatShortDateTime } from './format.js';
 import { table, type Column } from './panels.js';
 import type { AuditEntry, Backend, SchemaVersion } from './queries.js';
 
+const KIND_LABELS: Record<string, string> = { FEDERATION_SUBGRAPH: 'federation', GRAPHQL: 'graphql', OPENAPI: 'openapi' };
+
 /** The served schema's version and the backends composed into it. */
 export function schemaView(id: string, schema: SchemaVersion | null, backends: Backend[] | null): Child[] {
   const summary = schema
@@ -18,7 +20,7 @@ export function schemaView(id: string, schema: SchemaVersion | null, backends: B
   const rows: Backend[] = backends && backends.length > 0 ? backends : (schema?.backends ?? []).map((name) => ({ name, kind: '', url: '' }));
   const columns: Array<Column<Backend>> = [
     { label: 'Backend', cell: (row) => h('div', {}, h('strong', { class: 'backend-name' }, row.name), row.url ? h('div', { class: 'url' }, row.url) : null) },
-    { label: 'Kind', cell: (row) => h('span', { class: 'kind' }, row.kind.replace(/_/g, ' ').toLowerCase()) },
+    { label: 'Kind', cell: (row) => h('span', { class: 'kind', title: row.kind }, KIND_LABELS[row.kind] ?? row.kind.toLowerCase()) },
   ];
   return [summary, table(id, columns, rows, 'No backend is registered.')];
 }
