@@ -46,10 +46,10 @@ export function unavailable(what: string): HTMLElement {
   return h('p', { class: 'empty error-text' }, `${what} could not be loaded (see the message above).`);
 }
 
-function tile(stat: string, label: string, value: string, detail?: string): HTMLElement {
+function tile(stat: string, label: string, value: string, detail?: string, bad = false): HTMLElement {
   return h(
     'div',
-    { class: 'tile', 'data-stat': stat },
+    { class: bad ? 'tile bad' : 'tile', 'data-stat': stat },
     h('span', { class: 'tile-label' }, label),
     h('span', { class: 'tile-value' }, value),
     h('span', { class: 'tile-detail' }, detail ?? ''),
@@ -62,7 +62,7 @@ export function totalsTiles(totals: TotalsBucket | undefined, precision: 'EXACT'
   const approximate = precision === 'HISTOGRAM' ? 'from histograms (±19%)' : undefined;
   return [
     tile('requests', 'Requests', formatCount(t.requests)),
-    tile('errors', 'Errors', formatCount(t.errors), t.requests ? `${formatRate(t.errorRate)} of requests` : undefined),
+    tile('errors', 'Errors', formatCount(t.errors), t.requests ? `${formatRate(t.errorRate)} of requests` : undefined, t.errors > 0),
     tile('p95', 'p95 latency', formatMs(t.latency.p95), approximate ?? (t.latency.p50 !== null ? `p50 ${formatMs(t.latency.p50)} · p99 ${formatMs(t.latency.p99)}` : undefined)),
     tile('cost', 'Cost points', formatPoints(t.costSum)),
     tile('cache-hits', 'Cache hits', formatCount(t.cacheHits), t.requests ? `${formatRate(t.cacheHits / t.requests)} of requests` : undefined),
