@@ -15,7 +15,7 @@ const layers = [
   { target: './src/store', from: ['./src/graph', './src/admin', './src/request-path', './src/http', './src/net'], message: 'the store imports nothing above it' },
   { target: './src/cluster', from: ['./src/graph', './src/admin', './src/request-path', './src/http'], message: 'cluster/ connects instances (Redis, change feeds) and knows no server or graph' },
   { target: './src/graph', from: ['./src/admin', './src/request-path', './src/http'], message: 'the graph knows no server' },
-  { target: './src/http', from: ['./src/admin', './src/request-path', './src/store', './src/sources'], message: 'http/ is shared by both servers and knows neither' },
+  { target: './src/http', from: ['./src/admin', './src/request-path', './src/store', './src/sources', './src/dashboard'], message: 'http/ is shared by both servers and knows neither' },
   { target: './src/request-path', from: ['./src/admin', './src/sources', './src/net'], message: 'the request path reaches state only through graph/ and its interfaces' },
   {
     target: './src/request-path',
@@ -39,7 +39,24 @@ const layers = [
   },
   { target: './src/usage', from: ['./src/admin', './src/request-path', './src/http'], message: 'usage records know no server: the request path appends, the admin API asks' },
   { target: './src/audit', from: ['./src/admin', './src/request-path', './src/http', './src/graph'], message: 'the audit log knows no server: the admin API writes and reads it' },
+  {
+    target: './src/dashboard',
+    from: ['./src/admin', './src/request-path', './src/store', './src/sources', './src/graph', './src/usage', './src/audit', './src/cluster', './src/consumers', './src/telemetry', './src/gatehouse.ts', './src/main.ts'],
+    message: 'the dashboard is a page over the admin API: it serves files and reads no state itself',
+  },
+  {
+    target: './src/dashboard/client',
+    from: './src',
+    except: ['./dashboard/client'],
+    message: 'browser code: it reaches the gateway only over HTTP, through the admin API',
+  },
   { target: './subgraphs', from: './src', message: 'example backends are independent of Gatehouse' },
+];
+
+/** What the dashboard's browser code must not do: everything from the API is shown as text. */
+const markupSinks = [
+  { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]", message: 'Build elements with dom.ts (text nodes), never from markup strings.' },
+  { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln|createContextualFragment)$/]", message: 'Build elements with dom.ts (text nodes), never from markup strings.' },
 ];
 
 export default tseslint.config(
@@ -66,6 +83,15 @@ export default tseslint.config(
     // Migrations see the database as it was, not as today's types describe it (Kysely's convention).
     files: ['src/store/migrations/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The dashboard's page: runs in the browser, bundled by esbuild (src/dashboard/bundle.ts). Its
+    // globals are the DOM's, which its own tsconfig (lib DOM, no Node types) checks.
+    files: ['src/dashboard/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'browser code has no Node.js modules' }] }],
+      'no-restricted-syntax': ['error', ...markupSinks],
+    },
   },
   {
     files: ['scripts/**', 'bench/**', 'subgraphs/serve.ts'],

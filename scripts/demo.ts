@@ -16,6 +16,7 @@ Gatehouse demo is running.
       without it you are anonymous: 20000 cost points a minute)
   Admin GraphiQL               ${demo.url}/admin/graphql
       header: { "Authorization": "Bearer ${demo.adminToken}" }   (already in its headers tab)
+  Dashboard                    ${demo.url}/admin   (opens with the demo admin token)
   In a shell                   export GATEHOUSE_ADMIN_TOKEN=${demo.adminToken}
   Backends                     ${demo.services.map((service) => `${service.name.padEnd(10)} ${service.url}`).join(column)}
   OpenAPI document             ${demo.openapiUrl}

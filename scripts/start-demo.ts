@@ -1,8 +1,9 @@
 /**
  * The demo, as a function: the four example subgraphs, a REST pricing service and a plain GraphQL
  * Q&A service, and Gatehouse with all of them registered through the admin API and linked to the
- * federated `Product`, so GraphiQL shows the whole graph at once. `npm run demo` (scripts/demo.ts)
- * runs it on the fixed ports the README's examples use; tests run the same demo on free ports.
+ * federated `Product`, so GraphiQL shows the whole graph at once and the dashboard (/admin) opens
+ * with the demo's admin token. `npm run demo` (scripts/demo.ts) runs it on the fixed ports the
+ * README's examples use; tests run the same demo on free ports.
  */
 import type { DestinationStream } from 'pino';
 import { loadConfig } from '../src/config/load.js';
@@ -163,6 +164,8 @@ export async function startDemo({ env = {}, port, subgraphsBasePort = 4001, logD
         graphql: issued.demoKey ? { [config.auth.apiKeyHeader]: issued.demoKey } : undefined,
         admin: { Authorization: `Bearer ${adminToken}` },
       }),
+      // The dashboard at /admin opens with the demo's token, without asking for it.
+      dashboardAdminToken: () => adminToken,
     });
     const url = await gatehouse.listen();
     const admin = adminClient(url, adminToken);

@@ -8,6 +8,7 @@ import type { ChangeFeed } from './cluster/change-feed.js';
 import { subscribeConsumerChanges } from './cluster/consumer-changes.js';
 import { openChangeFeed } from './cluster/open-change-feed.js';
 import { createRedisConnection, type RedisConnection } from './cluster/redis.js';
+import { createDashboard } from './dashboard/dashboard.js';
 import { badUserInput } from './errors.js';
 import { ServedGraph } from './graph/generation.js';
 import { Registry } from './graph/registry.js';
@@ -69,6 +70,13 @@ export interface GatehouseOptions {
    */
   graphiqlHeaders?: () => { graphql?: GraphiQLHeaders; admin?: GraphiQLHeaders };
   /**
+   * An admin token the dashboard page (/admin) is served with, so it opens without asking for
+   * one. Like `graphiqlHeaders`, it is written into a page anyone who reaches /admin can read:
+   * not a setting, only for code that means it (the demo, with its README token).
+   * @default none: the page asks for the token and keeps it in the browser
+   */
+  dashboardAdminToken?: () => string | undefined;
+  /**
    * How this instance tells the others sharing its store what changed (cache invalidations, cache
    * policies). The caller owns it. @default a `LocalChangeFeed` of this process, closed with it
    */
@@ -79,7 +87,7 @@ export interface GatehouseOptions {
 export async function createGatehouse(
   config: Readonly<GatehouseConfig>,
   log: Logger,
-  { now, graphiqlHeaders, changeFeed }: GatehouseOptions = {},
+  { now, graphiqlHeaders, dashboardAdminToken, changeFeed }: GatehouseOptions = {},
 ): Promise<Gatehouse> {
   const store = await openStore(config.store, { log: log.child({ component: 'store' }) });
   // Everything opened from here on is closed in reverse: at shutdown once requests have drained,
@@ -87,7 +95,7 @@ export async function createGatehouse(
   const opened = new OpenedResources(log);
   opened.add(() => store.close());
   try {
-    return await startOnStore(store, opened, config, log, { now, graphiqlHeaders, changeFeed });
+    return await startOnStore(store, opened, config, log, { now, graphiqlHeaders, dashboardAdminToken, changeFeed });
   } catch (error) {
     await opened.closeAll();
     throw error;
@@ -99,7 +107,7 @@ async function startOnStore(
   opened: OpenedResources,
   config: Readonly<GatehouseConfig>,
   log: Logger,
-  { now, graphiqlHeaders, changeFeed }: GatehouseOptions,
+  { now, graphiqlHeaders, dashboardAdminToken, changeFeed }: GatehouseOptions,
 ): Promise<Gatehouse> {
   const telemetry = createTelemetry(config.telemetry, log);
   // Closed after the drain: the last requests' spans are exported by telemetry.close().
@@ -233,7 +241,8 @@ async function startOnStore(
       }
     },
   });
-  const http = createHttpServer({ graphql, admin, served, log, clientAddress: config.clientAddress, telemetry: telemetry.http });
+  const dashboard = config.dashboard.enabled ? createDashboard({ adminToken: dashboardAdminToken }) : undefined;
+  const http = createHttpServer({ graphql, admin, dashboard, served, log, clientAddress: config.clientAddress, telemetry: telemetry.http });
 
   let closing: Promise<void> | undefined;
   async function shutDown(): Promise<void> {

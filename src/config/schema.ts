@@ -134,6 +134,8 @@ export const configSchema = z
     GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveMs.default(15_000),
     GATEHOUSE_GRAPHIQL: booleanString.default(true),
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: z.string().optional(),
+    /** The dashboard page at /admin (its data comes from the admin API, with the admin token). */
+    GATEHOUSE_DASHBOARD: booleanString.default(true),
 
     // Consumers and authentication (request path)
     /**
@@ -325,6 +327,8 @@ export interface GatehouseConfig {
   registryPollMs: number;
   shutdownTimeoutMs: number;
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
+  /** The dashboard at /admin (`GATEHOUSE_DASHBOARD`). */
+  dashboard: { enabled: boolean };
   auth: AuthConfig;
   limits: LimitsConfig;
   /** Undefined: budgets are counted in this process's memory. */
@@ -450,6 +454,7 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
     registryPollMs: raw.GATEHOUSE_REGISTRY_POLL_MS,
     shutdownTimeoutMs: raw.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
     graphiql: { enabled: raw.GATEHOUSE_GRAPHIQL, defaultQuery: raw.GATEHOUSE_GRAPHIQL_DEFAULT_QUERY },
+    dashboard: { enabled: raw.GATEHOUSE_DASHBOARD },
     auth: {
       apiManagement: raw.GATEHOUSE_API_MANAGEMENT,
       apiKeyHeader: raw.GATEHOUSE_API_KEY_HEADER,

@@ -10,9 +10,17 @@ import { sendGraphQLError, sendJson } from './responses.js';
 
 type YogaHandler = (req: IncomingMessage, res: ServerResponse, context: ServerContext) => unknown;
 
+/** A page served beside the GraphQL servers (the dashboard): the paths it owns, and how it answers them. */
+export interface PageRoute {
+  handles(path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, path: string, context: ServerContext): unknown;
+}
+
 export interface HttpRoutes {
   graphql: YogaHandler;
   admin: YogaHandler;
+  /** The dashboard at /admin (its assets under /admin/assets/). @default none: those paths are 404s */
+  dashboard?: PageRoute;
   served: ServedGraph;
   log: Logger;
   /** Trusted proxies and their forwarding header: where the client address comes from. @default the peer's */
@@ -30,7 +38,7 @@ export interface GatehouseHttpServer {
 }
 
 /** One HTTP server: routes by path, and gives every request an id and a child logger. */
-export function createHttpServer({ graphql, admin, served, log, clientAddress, telemetry }: HttpRoutes): GatehouseHttpServer {
+export function createHttpServer({ graphql, admin, dashboard, served, log, clientAddress, telemetry }: HttpRoutes): GatehouseHttpServer {
   const clientAddressOf = createClientAddressResolver(clientAddress);
   let inFlight = 0;
   let waiters: Array<() => void> = [];
@@ -65,6 +73,8 @@ export function createHttpServer({ graphql, admin, served, log, clientAddress, t
       if (!telemetry) return handle();
       return telemetry.observe(path === '/graphql' ? 'graphql' : 'admin', path, req, res, context, handle);
     }
+    // After the exact GraphQL paths: /admin/graphql is the API's, whatever the dashboard owns.
+    if (dashboard?.handles(path)) return void dashboard.handle(req, res, path, context);
     sendGraphQLError(res, routeNotFound());
   });
   // Keep-alive sockets outliving a response would hold shutdown open; idle ones are closed on close().

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { freshDataDir, postGraphQL, REGISTER_BACKEND, TEST_ADMIN_TOKEN } from '.
 import { catalog, products } from '../gateway/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PREBUILT_MARKER = '/* the build test was here */';
 
 /**
  * `npm run build`'s output, run as operators run it: plain `node dist/src/main.js`, no tsx. It is
@@ -36,9 +37,13 @@ describe('the compiled gateway', () => {
     expect((await readdir(join(appDir, 'dist'))).sort()).toEqual(['schema', 'src']);
     expect(await readdir(join(appDir, 'dist/schema'))).toEqual(['admin.graphql']);
     expect(await readdir(join(appDir, 'dist/src'))).toContain('main.js');
+    // The dashboard's page, bundled at build time: the compiled gateway runs no bundler.
+    expect((await readdir(join(appDir, 'dist/src/dashboard/static'))).sort()).toEqual(['dashboard.css', 'dashboard.js']);
+    expect(await readdir(join(appDir, 'dist/src/dashboard'))).not.toContain('client');
   });
 
-  it('starts with plain node, serves both APIs, and stops on SIGTERM', async ({ annotate }) => {
+  it('starts with plain node, serves both APIs and the dashboard, and stops on SIGTERM', async ({ annotate }) => {
+    await appendFile(join(appDir, 'dist/src/dashboard/static/dashboard.js'), `\n${PREBUILT_MARKER}\n`);
     const dataDir = await freshDataDir();
     try {
       await using gatehouse = await startGatehouseProcess({ GATEHOUSE_DATA_DIR: dataDir }, { cwd: appDir, args: ['dist/src/main.js'] });
@@ -59,6 +64,13 @@ describe('the compiled gateway', () => {
       // GraphiQL's page comes from node_modules, not from the repository.
       const page = await fetch(`${gatehouse.url}/graphql`, { headers: { accept: 'text/html' } });
       expect(await page.text()).toContain('YogaGraphiQL.renderYogaGraphiQL');
+      // The dashboard serves the build's bundle (marked above), not one made at run time.
+      const dashboard = await fetch(`${gatehouse.url}/admin`);
+      expect(dashboard.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const script = /<script src="([^"]+)"/.exec(await dashboard.text())?.[1];
+      const bundle = await fetch(`${gatehouse.url}${script}`);
+      expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(await bundle.text()).toContain(PREBUILT_MARKER);
 
       expect(await gatehouse.stop('SIGTERM')).toBe(0);
     } finally {

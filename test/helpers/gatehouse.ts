@@ -45,6 +45,8 @@ export interface StartGatehouseOptions {
   now?: () => number;
   /** Shared with other instances in the test, as instances on one store share theirs. @default a feed of its own */
   changeFeed?: ChangeFeed;
+  /** `GatehouseOptions.dashboardAdminToken`: written into the /admin page. @default none */
+  dashboardAdminToken?: () => string | undefined;
 }
 
 export interface RunningGatehouse extends AsyncDisposable {
@@ -105,6 +107,7 @@ export async function startGatehouse({
   logDestination,
   now,
   changeFeed,
+  dashboardAdminToken,
 }: StartGatehouseOptions = {}): Promise<RunningGatehouse> {
   const ownDataDir = dataDir === undefined;
   const dir = dataDir ?? (await freshDataDir());
@@ -120,7 +123,7 @@ export async function startGatehouse({
       ...env,
     }),
   );
-  const gatehouse = await createGatehouse(config, createLogger(config.logLevel, logDestination), { now, changeFeed });
+  const gatehouse = await createGatehouse(config, createLogger(config.logLevel, logDestination), { now, changeFeed, dashboardAdminToken });
   const url = await gatehouse.listen();
   let closed = false;
   const close = async () => {
