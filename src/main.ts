@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createGatehouse } from './gatehouse.js';
 import { createLogger } from './log.js';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
+  if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   const gatehouse = await createGatehouse(config, log);
   const url = await gatehouse.listen();
   if (gatehouse.generatedAdminToken) {

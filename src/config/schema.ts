@@ -132,6 +132,8 @@ export const configSchema = z
     /** Registry on PostgreSQL: how often each instance compares the stored version with its own (a missed notification's bound). */
     GATEHOUSE_REGISTRY_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
     GATEHOUSE_SHUTDOWN_TIMEOUT_MS: positiveMs.default(15_000),
+    /** V8's old-space growth step, in percent (`--heap-growing-percent`); 0 keeps V8's own. */
+    GATEHOUSE_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1_000).default(0),
     GATEHOUSE_GRAPHIQL: booleanString.default(true),
     GATEHOUSE_GRAPHIQL_DEFAULT_QUERY: z.string().optional(),
     /** The dashboard page at /admin (its data comes from the admin API, with the admin token). */
@@ -326,6 +328,8 @@ export interface GatehouseConfig {
   /** Registry on PostgreSQL: interval of the stored-version check, in ms (`GATEHOUSE_REGISTRY_POLL_MS`). */
   registryPollMs: number;
   shutdownTimeoutMs: number;
+  /** Applied to V8 at start-up by `main.ts`; 0 leaves V8's heuristic alone. */
+  heapGrowingPercent: number;
   graphiql: { enabled: boolean; defaultQuery: string | undefined };
   /** The dashboard at /admin (`GATEHOUSE_DASHBOARD`). */
   dashboard: { enabled: boolean };
@@ -453,6 +457,7 @@ export function toGatehouseConfig(raw: RawConfig): GatehouseConfig {
     schemaVersionsKept: raw.GATEHOUSE_SCHEMA_VERSIONS_KEPT,
     registryPollMs: raw.GATEHOUSE_REGISTRY_POLL_MS,
     shutdownTimeoutMs: raw.GATEHOUSE_SHUTDOWN_TIMEOUT_MS,
+    heapGrowingPercent: raw.GATEHOUSE_HEAP_GROWING_PERCENT,
     graphiql: { enabled: raw.GATEHOUSE_GRAPHIQL, defaultQuery: raw.GATEHOUSE_GRAPHIQL_DEFAULT_QUERY },
     dashboard: { enabled: raw.GATEHOUSE_DASHBOARD },
     auth: {

@@ -81,6 +81,29 @@ describe.each(storeEngines)('$name usage store', (engine) => {
     ]);
   });
 
+  it('lets the event loop turn while it writes and rolls up a large batch', async () => {
+    // PGlite runs statements on the event loop: a batch written without yielding stalls every
+    // request in flight. Immediates queued meanwhile are the sign that I/O got its turns.
+    const turnsDuring = async (work: () => Promise<unknown>) => {
+      let turns = 0;
+      let done = false;
+      const tick = () => {
+        turns++;
+        if (!done) setImmediate(tick);
+      };
+      setImmediate(tick);
+      await work();
+      done = true;
+      return turns;
+    };
+    const at = T0 + 90 * MINUTE;
+    const batch = Array.from({ length: 1_000 }, (_, index) => row({ atMs: at + index, durationMs: index % 50 }));
+    expect(await turnsDuring(() => store.usage.write(batch, [operation], at))).toBeGreaterThanOrEqual(10);
+    expect(await turnsDuring(() => store.usage.rollUp({ beforeMs: at + MINUTE, batchLimit: 1_000 }))).toBeGreaterThanOrEqual(2);
+    const [sums] = await store.usage.aggregate(segment({ source: 'minute', fromMs: at - MINUTE, toMs: at + MINUTE }));
+    expect(sums?.requests).toBe(1_000);
+  });
+
   it('appends audit entries and lists them back', async () => {
     const entry = await store.audit.append({ at: new Date(T0), actor: 'admin-token:00000000', action: 'createPlan', target: 'plan:x', requestId: null, input: {}, before: null, after: null, result: 'ok' });
     expect((await store.audit.list({ first: 10 })).entries.map((each) => each.id)).toContain(entry.id);
