@@ -33,7 +33,9 @@ export interface UsageRequestsTable {
   document_hash: string;
   operation_name: string;
   cost: number | null;
-  duration_ms: number;
+  /** How many alike requests the row stands for. */
+  requests: Generated<number>;
+  duration_sum_ms: number;
   latency_bucket: number;
   http_status: number;
   /** jsonb: written as JSON text. */
@@ -41,6 +43,8 @@ export interface UsageRequestsTable {
   is_error: boolean;
   cache_hit: boolean;
   backends: ColumnType<unknown, string, string>;
+  /** The latest request's time; null on rows written before 008 (then `at_ms`). */
+  last_at_ms: ColumnType<string | number | null, number, number>;
   rolled: Generated<boolean>;
 }
 

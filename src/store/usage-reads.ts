@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { UsageDimension, UsageGroupKey, UsageGroupRow, UsageHistogramRow, UsageSegmentQuery } from '../usage/types.js';
 import type { Database } from './database.js';
-import { num, ROLLUP_TABLES, unstored, type Family } from './usage-tables.js';
+import { BACKEND_MEASURES, backendCallsOf, errorCodesOf, num, REQUEST_MEASURES, ROLLUP_TABLES, unstored, type Family } from './usage-tables.js';
 
 // The analytics over usage records: one segment of a question (one source, one time range) in SQL.
 
@@ -14,8 +14,6 @@ interface SourceSql {
   alias: RawBuilder<unknown>;
   dimensions: Partial<Record<Exclude<UsageDimension, 'FIELD' | 'OPERATION'>, RawBuilder<unknown>>>;
   measures: RawBuilder<unknown>;
-  /** Raw sources: a record's duration. */
-  duration?: RawBuilder<unknown>;
   /** Raw: the record's latency bucket; rollups: unnested from the histogram. */
   histogram: { join: RawBuilder<unknown> | null; bucket: RawBuilder<unknown>; count: RawBuilder<unknown>; nonZero: RawBuilder<unknown> | null };
 }
@@ -42,26 +40,18 @@ function sourceSql(query: UsageSegmentQuery): SourceSql {
     if (family === 'backend') {
       return {
         ...base,
-        from: sql`usage_requests r cross join lateral jsonb_to_recordset(r.backends) as b(name text, "durationMs" double precision, bucket integer, "errorCode" text)`,
-        dimensions: { CONSUMER: sql`r.consumer`, PLAN: sql`r.plan`, BACKEND: sql`b.name`, ERROR_CODE: sql`coalesce(b."errorCode", '')` },
-        measures: sql`count(*) as requests, count(*) filter (where b."errorCode" is not null) as errors, coalesce(sum(r.cost), 0) as cost_sum,
-          0 as charged, 0 as points, 0 as cache_hits, coalesce(sum(b."durationMs"), 0) as duration_sum_ms, max(r.at_ms) as last_seen_ms`,
-        duration: sql`b."durationMs"`,
-        histogram: { join: null, bucket: sql`b.bucket`, count: sql`count(*)`, nonZero: null },
+        from: sql`usage_requests r ${backendCallsOf(sql`r.backends`)}`,
+        dimensions: { CONSUMER: sql`r.consumer`, PLAN: sql`r.plan`, BACKEND: sql`b.name`, ERROR_CODE: sql`coalesce(b.error_code, '')` },
+        measures: BACKEND_MEASURES,
+        histogram: { join: null, bucket: sql`b.bucket`, count: sql`sum(b.calls)`, nonZero: null },
       };
     }
     return {
       ...base,
-      from:
-        family === 'error'
-          ? sql`usage_requests r cross join lateral jsonb_array_elements_text(case when jsonb_array_length(r.error_codes) = 0 then '[""]'::jsonb else r.error_codes end) as e(code)`
-          : sql`usage_requests r`,
+      from: family === 'error' ? sql`usage_requests r ${errorCodesOf(sql`r.error_codes`)}` : sql`usage_requests r`,
       dimensions: { CONSUMER: sql`r.consumer`, PLAN: sql`r.plan`, ...(family === 'error' && { ERROR_CODE: sql`e.code` }) },
-      measures: sql`count(*) as requests, count(*) filter (where r.is_error) as errors, coalesce(sum(r.cost), 0) as cost_sum,
-        count(r.cost) as charged, coalesce(sum(greatest(r.cost, 1)) filter (where r.cost is not null), 0) as points,
-        count(*) filter (where r.cache_hit) as cache_hits, coalesce(sum(r.duration_ms), 0) as duration_sum_ms, max(r.at_ms) as last_seen_ms`,
-      duration: sql`r.duration_ms`,
-      histogram: { join: null, bucket: sql`r.latency_bucket`, count: sql`count(*)`, nonZero: null },
+      measures: REQUEST_MEASURES,
+      histogram: { join: null, bucket: sql`r.latency_bucket`, count: sql`sum(r.requests)`, nonZero: null },
     };
   }
   const table = sql.table(ROLLUP_TABLES[family]);
@@ -179,18 +169,12 @@ function keyOf(row: Record<string, unknown>, query: UsageSegmentQuery): UsageGro
   return key;
 }
 
-/** Counts and sums per group of one segment (and, raw with `exactPercentiles`, its percentiles). */
+/** Counts and sums per group of one segment. */
 export async function aggregateUsage(db: Kysely<Database>, query: UsageSegmentQuery): Promise<UsageGroupRow[]> {
   const source = sourceSql(query);
   const grouped = groupedSql(query, source);
-  const percentiles =
-    query.exactPercentiles && source.duration
-      ? sql`, percentile_cont(0.5) within group (order by ${source.duration}) as p50,
-            percentile_cont(0.95) within group (order by ${source.duration}) as p95,
-            percentile_cont(0.99) within group (order by ${source.duration}) as p99`
-      : sql``;
   const { rows } = await sql<Record<string, unknown>>`
-    select ${sql.join([...grouped.select, source.measures])}${percentiles}
+    select ${sql.join([...grouped.select, source.measures])}
     from ${grouped.from}
     where ${grouped.where}
     ${grouped.groupBy.length ? sql`group by ${sql.join(grouped.groupBy)}` : sql``}`.execute(db);
@@ -204,11 +188,6 @@ export async function aggregateUsage(db: Kysely<Database>, query: UsageSegmentQu
     cacheHits: num(row['cache_hits']),
     durationSumMs: num(row['duration_sum_ms']),
     lastSeenMs: num(row['last_seen_ms']),
-    ...(query.exactPercentiles && {
-      p50: row['p50'] == null ? null : Number(row['p50']),
-      p95: row['p95'] == null ? null : Number(row['p95']),
-      p99: row['p99'] == null ? null : Number(row['p99']),
-    }),
   }));
 }
 

@@ -1,14 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import { LATENCY_BUCKET_COUNT, latencyBucketOf } from '../usage/latency-buckets.js';
+import { LATENCY_BUCKET_COUNT } from '../usage/latency-buckets.js';
 import type { OperationRow, RollupResolution, UsagePruneCounts, UsagePruneHorizons, UsageRow } from '../usage/types.js';
 import type { Database } from './database.js';
 import type { AdvisoryLockKey } from './locks.js';
-import { num, ROLLUP_TABLES, stored, type Family } from './usage-tables.js';
+import { BACKEND_MEASURES, backendCallsOf, errorCodesOf, num, REQUEST_MEASURES, ROLLUP_TABLES, stored, type Family } from './usage-tables.js';
 
 // The write side of usage records: batches in, rollups, retention.
 
 const ROWS_PER_INSERT = 500;
-// ~2.5 ms of PGlite per statement (measured ~25 ms per 1,000 records).
+// ~2.5 ms of PGlite per statement (measured ~25 ms per 1,000 rows).
 const RECORDS_PER_INSERT = 100;
 
 /**
@@ -72,33 +72,36 @@ export async function writeUsage(db: Kysely<Database>, rows: readonly UsageRow[]
     for (const batch of chunks(rows, RECORDS_PER_INSERT)) {
       const records = batch.map((row) => ({
         at_ms: row.atMs,
+        last_at_ms: row.lastAtMs,
+        requests: row.requests,
         consumer: stored(row.consumer),
         plan: stored(row.plan),
         document_hash: stored(row.documentHash),
         operation_name: stored(row.operationName),
         cost: row.cost,
-        duration_ms: row.durationMs,
-        latency_bucket: latencyBucketOf(row.durationMs),
+        duration_sum_ms: row.durationSumMs,
+        latency_bucket: row.latencyBucket,
         http_status: row.httpStatus,
         error_codes: row.errorCodes,
         is_error: row.errorCodes.length > 0 || row.httpStatus >= 500,
         cache_hit: row.cacheHit,
-        backends: row.backends.map((call) => ({
-          name: call.backend,
-          durationMs: call.durationMs,
-          bucket: latencyBucketOf(call.durationMs),
-          errorCode: call.errorCode,
+        backends: row.backends.map((group) => ({
+          name: group.backend,
+          errorCode: group.errorCode,
+          bucket: group.latencyBucket,
+          calls: group.calls,
+          durationSumMs: group.durationSumMs,
         })),
       }));
       await nextTurn();
       await sql`
-        insert into usage_requests (at_ms, consumer, plan, document_hash, operation_name, cost, duration_ms, latency_bucket,
-                                    http_status, error_codes, is_error, cache_hit, backends)
-        select at_ms, consumer, plan, document_hash, operation_name, cost, duration_ms, latency_bucket,
-               http_status, error_codes, is_error, cache_hit, backends
+        insert into usage_requests (at_ms, last_at_ms, requests, consumer, plan, document_hash, operation_name, cost, duration_sum_ms,
+                                    latency_bucket, http_status, error_codes, is_error, cache_hit, backends)
+        select at_ms, last_at_ms, requests, consumer, plan, document_hash, operation_name, cost, duration_sum_ms,
+               latency_bucket, http_status, error_codes, is_error, cache_hit, backends
         from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(
-          at_ms bigint, consumer text, plan text, document_hash text, operation_name text, cost integer,
-          duration_ms double precision, latency_bucket smallint, http_status smallint, error_codes jsonb,
+          at_ms bigint, last_at_ms bigint, requests integer, consumer text, plan text, document_hash text, operation_name text,
+          cost integer, duration_sum_ms double precision, latency_bucket smallint, http_status smallint, error_codes jsonb,
           is_error boolean, cache_hit boolean, backends jsonb)`.execute(trx);
     }
   });
@@ -122,6 +125,8 @@ interface RolledGroup {
   error_code: string;
   bucket: unknown;
   requests: unknown;
+  /** Request family: the stored rows in the group. */
+  records: unknown;
   errors: unknown;
   cost_sum: unknown;
   charged: unknown;
@@ -158,11 +163,11 @@ export async function rollUpUsage(
   db: Kysely<Database>,
   [classId, objectId]: AdvisoryLockKey,
   { beforeMs, batchLimit }: { beforeMs: number; batchLimit: number },
-): Promise<{ locked: boolean; rolled: number }> {
+): Promise<{ locked: boolean; rolled: number; rows: number }> {
   return db.transaction().execute(async (trx) => {
     await nextTurn();
     const lock = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${classId}, ${objectId}) as locked`.execute(trx);
-    if (!lock.rows[0]?.locked) return { locked: false, rolled: 0 };
+    if (!lock.rows[0]?.locked) return { locked: false, rolled: 0, rows: 0 };
     await nextTurn();
     const { rows } = await sql<RolledGroup>`
       with batch as (
@@ -172,36 +177,28 @@ export async function rollUpUsage(
         for update skip locked
       ), rolled as (
         update usage_requests u set rolled = true from batch where u.id = batch.id
-        returning u.at_ms, u.consumer, u.plan, u.document_hash, u.operation_name, u.cost, u.duration_ms,
-                  u.latency_bucket, u.error_codes, u.is_error, u.cache_hit, u.backends
+        returning u.at_ms, u.last_at_ms, u.requests, u.consumer, u.plan, u.document_hash, u.operation_name, u.cost,
+                  u.duration_sum_ms, u.latency_bucket, u.error_codes, u.is_error, u.cache_hit, u.backends
       )
       select 'request' as family, (at_ms / 60000) * 60000 as minute_ms, consumer, plan, document_hash, operation_name,
-             '' as backend, '' as error_code, latency_bucket as bucket,
-             count(*) as requests, count(*) filter (where is_error) as errors, coalesce(sum(cost), 0) as cost_sum,
-             count(cost) as charged, coalesce(sum(greatest(cost, 1)) filter (where cost is not null), 0) as points,
-             count(*) filter (where cache_hit) as cache_hits, sum(duration_ms) as duration_sum_ms, max(at_ms) as last_seen_ms
+             '' as backend, '' as error_code, latency_bucket as bucket, ${REQUEST_MEASURES}, count(*) as records
       from rolled group by 2, 3, 4, 5, 6, 9
       union all
-      select 'error', (at_ms / 60000) * 60000, consumer, plan, document_hash, operation_name, '', e.code, latency_bucket,
-             count(*), count(*) filter (where is_error), coalesce(sum(cost), 0), count(cost),
-             coalesce(sum(greatest(cost, 1)) filter (where cost is not null), 0),
-             count(*) filter (where cache_hit), sum(duration_ms), max(at_ms)
-      from rolled
-      cross join lateral jsonb_array_elements_text(case when jsonb_array_length(error_codes) = 0 then '[""]'::jsonb else error_codes end) as e(code)
+      select 'error', (at_ms / 60000) * 60000, consumer, plan, document_hash, operation_name, '', e.code, latency_bucket, ${REQUEST_MEASURES}, 0
+      from rolled ${errorCodesOf(sql`error_codes`)}
       group by 2, 3, 4, 5, 6, 8, 9
       union all
-      select 'backend', (at_ms / 60000) * 60000, consumer, plan, document_hash, operation_name, b.name, coalesce(b."errorCode", ''), b.bucket,
-             count(*), count(*) filter (where b."errorCode" is not null), coalesce(sum(cost), 0), 0, 0, 0,
-             sum(b."durationMs"), max(at_ms)
-      from rolled
-      cross join lateral jsonb_to_recordset(backends) as b(name text, "durationMs" double precision, bucket integer, "errorCode" text)
+      select 'backend', (at_ms / 60000) * 60000, consumer, plan, document_hash, operation_name, b.name, coalesce(b.error_code, ''), b.bucket, ${BACKEND_MEASURES}, 0
+      from rolled ${backendCallsOf(sql`backends`)}
       group by 2, 3, 4, 5, 6, 7, 8, 9`.execute(trx);
 
     const groups = new Map<string, RollupAccumulator>();
     let rolled = 0;
+    let rolledRows = 0;
     for (const row of rows) {
       const requests = num(row.requests);
       if (row.family === 'request') rolled += requests;
+      rolledRows += num(row.records);
       const keys = {
         consumer: row.consumer,
         plan: row.plan,
@@ -295,7 +292,7 @@ export async function rollUpUsage(
           .execute();
       }
     }
-    return { locked: true, rolled };
+    return { locked: true, rolled, rows: rolledRows };
   });
 }
 

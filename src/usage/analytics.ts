@@ -35,8 +35,8 @@ export interface UsageBucket extends Omit<UsageGroupKey, 'bucketMs'>, UsageSums 
 export interface UsageReport {
   fromMs: number;
   toMs: number;
-  /** EXACT: every record came from the raw table (percentiles over every duration); else from histograms. */
-  latencyPrecision: 'EXACT' | 'HISTOGRAM';
+  /** Percentiles come from latency histograms (records are grouped per latency bucket). */
+  latencyPrecision: 'HISTOGRAM';
   buckets: UsageBucket[];
   /** More buckets matched than `first`. */
   truncated: boolean;
@@ -61,7 +61,6 @@ interface Group {
   key: UsageGroupKey;
   sums: UsageSums;
   histogram: number[] | null;
-  exact: LatencyPercentiles | null;
 }
 
 const DEFAULT_RANGE_MS = DAY_MS;
@@ -70,8 +69,8 @@ const DEFAULT_RANGE_MS = DAY_MS;
  * The analytics over usage records: each question is split by time into the sources that hold it
  * (raw records for the recent past, then minute, hour and day rollups, see `retention.ts`), asked
  * of each, and the answers added up per group. Counts and sums are exact at every resolution;
- * latency percentiles are exact while the whole range is in the raw table, and otherwise read from
- * the added-up histograms (within one latency bucket, 19%).
+ * latency percentiles are read from the added-up histograms (within one latency bucket, 19%): raw
+ * records, too, group alike requests by latency bucket.
  */
 export class UsageAnalytics {
   readonly #store: UsageAnalyticsOptions['store'];
@@ -90,7 +89,7 @@ export class UsageAnalytics {
     const from = fromMs ?? to - DEFAULT_RANGE_MS;
     const dimensions = [...new Set(groupBy)];
     const intervalMs = interval ? INTERVAL_MS[interval] : null;
-    const { groups, exact } = await this.#groups(now, from, to, dimensions, intervalMs, filter);
+    const groups = await this.#groups(now, from, to, dimensions, intervalMs, filter);
     const buckets = groups
       .filter((group) => group.sums.requests > 0)
       .map((group): UsageBucket => {
@@ -100,14 +99,14 @@ export class UsageAnalytics {
           ...group.sums,
           startMs: bucketMs,
           errorRate: group.sums.errors / group.sums.requests,
-          latency: group.exact ?? percentilesOf(group.histogram),
+          latency: percentilesOf(group.histogram),
         };
       })
       .sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0) || b.requests - a.requests || keyText(a).localeCompare(keyText(b)));
     return {
       fromMs: from,
       toMs: to,
-      latencyPrecision: exact ? 'EXACT' : 'HISTOGRAM',
+      latencyPrecision: 'HISTOGRAM',
       buckets: buckets.slice(0, first),
       truncated: buckets.length > first,
     };
@@ -117,7 +116,7 @@ export class UsageAnalytics {
   async usedBy(coordinates: CoordinateMatch, sinceMs: number): Promise<UsedBy> {
     const now = this.#now();
     // Summed only: no latency needed, so no histogram query.
-    const { groups } = await this.#groups(now, sinceMs, now + 1, ['CONSUMER', 'OPERATION'], null, { coordinates }, false);
+    const groups = await this.#groups(now, sinceMs, now + 1, ['CONSUMER', 'OPERATION'], null, { coordinates }, false);
     const consumers = new Map<string, { consumer: string; requests: number; lastSeenMs: number }>();
     const operations = new Map<string, { name: string | null; documentHash: string; requests: number; consumers: Set<string> }>();
     let requests = 0;
@@ -153,7 +152,7 @@ export class UsageAnalytics {
   /** A consumer's sums over [fromMs, now]: what it was charged in a quota period. */
   async totals(filter: UsageFilter, fromMs: number): Promise<UsageSums> {
     const now = this.#now();
-    const { groups } = await this.#groups(now, fromMs, now + 1, [], null, filter, false);
+    const groups = await this.#groups(now, fromMs, now + 1, [], null, filter, false);
     return groups[0]?.sums ?? emptySums();
   }
 
@@ -165,27 +164,20 @@ export class UsageAnalytics {
     intervalMs: number | null,
     filter: UsageFilter,
     withLatency = true,
-  ): Promise<{ groups: Group[]; exact: boolean }> {
-    const { segments, exact } = segmentsOf(this.#retention, now, fromMs, toMs);
+  ): Promise<Group[]> {
+    const segments = segmentsOf(this.#retention, now, fromMs, toMs);
     const groups = new Map<string, Group>();
     const groupOf = (key: UsageGroupKey): Group => {
       const id = groupId(key);
       let group = groups.get(id);
-      if (!group) groups.set(id, (group = { key, sums: emptySums(), histogram: null, exact: null }));
+      if (!group) groups.set(id, (group = { key, sums: emptySums(), histogram: null }));
       return group;
     };
     await Promise.all(
       segments.map(async (segment) => {
-        const query = { ...segment, dimensions, intervalMs, filter, exactPercentiles: withLatency && exact };
-        const [rows, histogram] = await Promise.all([
-          this.#store.aggregate(query),
-          withLatency && !exact ? this.#store.histogram(query) : Promise.resolve([]),
-        ]);
-        for (const row of rows) {
-          const group = groupOf(row);
-          addSums(group.sums, row);
-          if (query.exactPercentiles) group.exact = { p50: row.p50 ?? null, p95: row.p95 ?? null, p99: row.p99 ?? null };
-        }
+        const query = { ...segment, dimensions, intervalMs, filter };
+        const [rows, histogram] = await Promise.all([this.#store.aggregate(query), withLatency ? this.#store.histogram(query) : Promise.resolve([])]);
+        for (const row of rows) addSums(groupOf(row).sums, row);
         for (const row of histogram) {
           const group = groupOf(row);
           group.histogram ??= new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
@@ -193,7 +185,7 @@ export class UsageAnalytics {
         }
       }),
     );
-    return { groups: [...groups.values()], exact };
+    return [...groups.values()];
   }
 }
 

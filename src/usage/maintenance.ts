@@ -18,7 +18,7 @@ export interface UsageMaintenanceOptions {
 }
 
 export interface MaintenanceRun {
-  /** Records added to the rollups by this instance. */
+  /** Requests added to the rollups by this instance. */
   rolled: number;
   /** False when another instance held the rollup lock the whole time. */
   rolledHere: boolean;
@@ -90,7 +90,7 @@ export class UsageMaintenance {
       if (!round.locked) break;
       rolledHere = true;
       rolled += round.rolled;
-      if (round.rolled < this.#batchLimit) break;
+      if (round.rows < this.#batchLimit) break;
     }
     const pruned = await this.#store.prune(pruneHorizonsAt(this.#retention, atMs));
     if (rolled || pruned.raw) this.#log.debug({ rolled, pruned }, 'usage rolled up');

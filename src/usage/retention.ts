@@ -37,7 +37,7 @@ export function pruneHorizonsAt(retention: UsageRetention, nowMs: number): Usage
   return { rawBeforeMs: raw, minuteBeforeMs: minute, hourBeforeMs: hour, dayBeforeMs: day, operationsBeforeMs: day };
 }
 
-export type SegmentShape = Omit<UsageSegmentQuery, 'dimensions' | 'intervalMs' | 'filter' | 'exactPercentiles'>;
+export type SegmentShape = Omit<UsageSegmentQuery, 'dimensions' | 'intervalMs' | 'filter'>;
 
 /**
  * The time range [fromMs, toMs) split by source, finest first where it exists. Raw records count
@@ -46,7 +46,7 @@ export type SegmentShape = Omit<UsageSegmentQuery, 'dimensions' | 'intervalMs' |
  * whole when it overlaps the range (a range starting at 10:30 that only hour rollups cover counts
  * from 10:00): for "was this used since…" questions an answer a little too wide is the safe one.
  */
-export function segmentsOf(retention: UsageRetention, nowMs: number, fromMs: number, toMs: number): { segments: SegmentShape[]; exact: boolean } {
+export function segmentsOf(retention: UsageRetention, nowMs: number, fromMs: number, toMs: number): SegmentShape[] {
   const h = horizonsAt(retention, nowMs);
   const segments: SegmentShape[] = [];
   const add = (source: UsageSource, from: number, to: number) => {
@@ -56,7 +56,7 @@ export function segmentsOf(retention: UsageRetention, nowMs: number, fromMs: num
   add('hour', Math.max(floorTo(fromMs, HOUR_MS), h.hour), Math.min(toMs, h.minute));
   add('minute', Math.max(floorTo(fromMs, MINUTE_MS), h.minute), Math.min(toMs, h.raw));
   add('raw', fromMs, toMs);
-  return { segments, exact: fromMs >= h.raw };
+  return segments;
 }
 
 /**

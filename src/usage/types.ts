@@ -11,24 +11,46 @@ export interface BackendCall {
   errorCode: string | null;
 }
 
-/** One /graphql operation, ready to be written: every field is plain data. */
+/** A backend's calls within one usage row that ended alike: same backend, outcome and latency bucket. */
+export interface BackendCallGroup {
+  backend: string;
+  errorCode: string | null;
+  /** See `latency-buckets.ts`. */
+  latencyBucket: number;
+  calls: number;
+  durationSumMs: number;
+}
+
+/**
+ * Alike /graphql operations of one second, ready to be written: every field is plain data. One row
+ * stands for every request of that second with the same consumer, plan, operation, cost, latency
+ * bucket, status, error codes and cache outcome, so a steady load writes a few rows a second, not
+ * one per request (Hive's and Apollo's usage reports aggregate the same way).
+ */
 export interface UsageRow {
-  /** When the request arrived, in ms since the epoch. */
+  /** The first request's arrival, in ms since the epoch. */
   atMs: number;
+  /** The latest request's arrival. */
+  lastAtMs: number;
+  /** How many requests the row stands for. */
+  requests: number;
   /** Consumer name (`anonymous` for the anonymous plan); null when none was established. */
   consumer: string | null;
   plan: string | null;
   /** `sha256:<hex>` of the document text; null when no document was executed (refused before, or unparsable). */
   documentHash: string | null;
   operationName: string | null;
-  /** Cost points the operation was charged (its static cost); null when it was not admitted or not priced. */
+  /** Cost points each operation was charged (its static cost); null when it was not admitted or not priced. */
   cost: number | null;
-  durationMs: number;
+  /** The requests' durations, added up. */
+  durationSumMs: number;
+  /** The latency bucket every one of them fell in. */
+  latencyBucket: number;
   httpStatus: number;
-  /** Distinct `extensions.code`s of the response's errors. */
+  /** Distinct `extensions.code`s of each response's errors. */
   errorCodes: readonly string[];
   cacheHit: boolean;
-  backends: readonly BackendCall[];
+  backends: readonly BackendCallGroup[];
 }
 
 /** An operation's description, written once per (document, operation name). */
@@ -74,8 +96,6 @@ export interface UsageSegmentQuery {
   /** Width of the time buckets in ms; null: one bucket for the whole range. */
   intervalMs: number | null;
   filter: UsageFilter;
-  /** Raw only: compute exact percentiles (`percentile_cont`) instead of histogram counts. */
-  exactPercentiles: boolean;
 }
 
 /** The values a group is keyed by; '' stands for "none" in the store and is null here. */
@@ -104,12 +124,7 @@ export interface UsageSums {
   lastSeenMs: number;
 }
 
-export interface UsageGroupRow extends UsageGroupKey, UsageSums {
-  /** Set when the query asked for exact percentiles. */
-  p50?: number | null;
-  p95?: number | null;
-  p99?: number | null;
-}
+export interface UsageGroupRow extends UsageGroupKey, UsageSums {}
 
 export interface UsageHistogramRow extends UsageGroupKey {
   /** Index of the latency bucket (see `latency-buckets.ts`). */
@@ -144,11 +159,11 @@ export interface UsageStore {
   /** One transaction: the operations (new ones with their coordinates) and the records. */
   write(rows: readonly UsageRow[], operations: readonly OperationRow[], seenAtMs: number): Promise<void>;
   /**
-   * Adds records not rolled up yet (at most `batchLimit`, recorded before `beforeMs`) to the
-   * minute, hour and day rollups and marks them rolled, in one transaction. `locked: false`: another
-   * instance is rolling up right now, nothing was done.
+   * Adds rows not rolled up yet (at most `batchLimit`, recorded before `beforeMs`) to the minute,
+   * hour and day rollups and marks them rolled, in one transaction: `rows` of them, standing for
+   * `rolled` requests. `locked: false`: another instance is rolling up right now, nothing was done.
    */
-  rollUp(options: { beforeMs: number; batchLimit: number }): Promise<{ locked: boolean; rolled: number }>;
+  rollUp(options: { beforeMs: number; batchLimit: number }): Promise<{ locked: boolean; rolled: number; rows: number }>;
   prune(horizons: UsagePruneHorizons): Promise<UsagePruneCounts>;
   aggregate(query: UsageSegmentQuery): Promise<UsageGroupRow[]>;
   histogram(query: UsageSegmentQuery): Promise<UsageHistogramRow[]>;

@@ -15,7 +15,7 @@ describe.each(storeEngines)('$name migrations', (engine) => {
   });
 
   it('create the tables once and then find nothing to do', async () => {
-    expect(await migrateToLatest(raw.db)).toEqual(['001-registry', '002-consumers', '003-backend-kinds', '004-backend-response-limits', '005-response-cache-and-forwarded-headers', '006-usage', '007-audit']);
+    expect(await migrateToLatest(raw.db)).toEqual(['001-registry', '002-consumers', '003-backend-kinds', '004-backend-response-limits', '005-response-cache-and-forwarded-headers', '006-usage', '007-audit', '008-usage-grouped-records']);
     expect(await migrateToLatest(raw.db)).toEqual([]);
 
     const { rows } = await sql<{ table_name: string }>`

@@ -75,7 +75,7 @@ describe('postgres store', () => {
       expect((await store.getBackend('counter'))?.timeoutMs).toBe(1 + instances.length * increments);
     }
     const applied = await runSql(`select name from ${schema}.kysely_migration order by name`);
-    expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }, { name: '003-backend-kinds' }, { name: '004-backend-response-limits' }, { name: '005-response-cache-and-forwarded-headers' }, { name: '006-usage' }, { name: '007-audit' }]);
+    expect(applied).toEqual([{ name: '001-registry' }, { name: '002-consumers' }, { name: '003-backend-kinds' }, { name: '004-backend-response-limits' }, { name: '005-response-cache-and-forwarded-headers' }, { name: '006-usage' }, { name: '007-audit' }, { name: '008-usage-grouped-records' }]);
   });
 
   it('works in a schema that exists already', async () => {

@@ -110,14 +110,15 @@ describe('usage records while the store is down', () => {
   const requests = async () =>
     (await usageOf(gatehouse, { filter: { from: new Date(Date.now() - HOUR).toISOString() } })).buckets.reduce((sum, bucket) => sum + bucket.requests, 0);
 
-  it('keeps the buffer size of records, drops and counts the rest, and writes the kept ones once it is back', async () => {
+  it('keeps the buffer size of rows, drops and counts the requests beyond it, and writes the kept ones once it is back', async () => {
     for (let i = 0; i < 5; i++) await gatehouse.query('query Names { products(first: 2) { name } }');
     await gatehouse.gatehouse.usage.recorder.flush();
     expect(await requests()).toBe(5);
 
     await postgres.stop();
     // The requests themselves may fail once cached lookups expire (the store is down); each is recorded all the same.
-    for (let i = 0; i < BUFFER + 50; i++) await gatehouse.query('query Names { products(first: 2) { name } }');
+    // Each names its own operation, so each needs a row of its own (alike requests would share one).
+    for (let i = 0; i < BUFFER + 50; i++) await gatehouse.query(`query Names${i} { products(first: 2) { name } }`);
     await gatehouse.gatehouse.usage.recorder.flush();
     const down = await recorder();
     expect(down).toMatchObject({ enabled: true, buffered: BUFFER, dropped: 50 });

@@ -649,8 +649,7 @@ export type Query = {
   /**
    * Requests, errors, cost and latency of /graphql operations, grouped by any of the dimensions and
    * optionally by time. Every instance on one database adds to the same records. Counts and sums are
-   * exact; latency percentiles are exact while `from` is within the raw retention
-   * (`GATEHOUSE_USAGE_RETENTION_RAW_HOURS`), else read from histograms (`latencyPrecision`).
+   * exact; latency percentiles are read from histograms (`latencyPrecision`).
    */
   readonly usage: UsageReport;
   /** This instance's usage buffer: what waits to be written and what was dropped. */
@@ -968,9 +967,9 @@ export type UsagePeriod = {
 
 export type UsageRecorderStatus = {
   readonly __typename?: 'UsageRecorderStatus';
-  /** Records waiting to be written (at most `GATEHOUSE_USAGE_BUFFER_SIZE`). */
+  /** Requests whose records wait to be written (in at most `GATEHOUSE_USAGE_BUFFER_SIZE` rows: alike requests of a second share one). */
   readonly buffered: Scalars['Int']['output'];
-  /** Records dropped since start because the buffer was full (the store down or behind). */
+  /** Requests whose records were dropped since start because the buffer was full (the store down or behind). */
   readonly dropped: Scalars['Int']['output'];
   /** `GATEHOUSE_USAGE`. */
   readonly enabled: Scalars['Boolean']['output'];
@@ -978,6 +977,7 @@ export type UsageRecorderStatus = {
   /** The last write's failure, until a write succeeds. */
   readonly lastError?: Maybe<Scalars['String']['output']>;
   readonly lastWriteAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Requests whose records were written since start. */
   readonly written: Scalars['Int']['output'];
 };
 

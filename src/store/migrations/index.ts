@@ -6,6 +6,7 @@ import * as responseLimits from './004-backend-response-limits.js';
 import * as responseCache from './005-response-cache-and-forwarded-headers.js';
 import * as usage from './006-usage.js';
 import * as audit from './007-audit.js';
+import * as groupedUsage from './008-usage-grouped-records.js';
 
 /**
  * Every migration, in order. Names are stored in `kysely_migration`: never
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '005-response-cache-and-forwarded-headers': responseCache,
   '006-usage': usage,
   '007-audit': audit,
+  '008-usage-grouped-records': groupedUsage,
 };
 
 // Static, not a folder scan: the migrations ship inside the bundle and tsx/tsc
