@@ -78,7 +78,7 @@ export async function benchGateway(spec: GatewaySpec, queries: QueryId[], run: n
       if (gateway.exitCode() !== undefined) {
         throw new Error(`${spec.label} exited (${String(gateway.exitCode())}) during the load:\n${gateway.outputTail()}`);
       }
-      progress(`run ${run}: ${spec.label}: ${queryId}: ${summaryLine(measurement.load)}`);
+      progress(`run ${run}: ${spec.label}: ${queryId}: ${summaryLine(measurement)}`);
       samples.push({
         row: spec.id,
         query: queryId,
@@ -120,7 +120,7 @@ export async function benchFloor(row: FloorRowId, queries: QueryId[], run: numbe
     };
     progress(`run ${run}: ${label}: ${queryId}: ${options.warmupS} s warm-up, ${options.durationS} s measured`);
     const measurement = await measureLoad(target, { ...options, subgraphs: context.subgraphs, ownPids: context.ownPids() });
-    progress(`run ${run}: ${label}: ${queryId}: ${summaryLine(measurement.load)}`);
+    progress(`run ${run}: ${label}: ${queryId}: ${summaryLine(measurement)}`);
     samples.push({
       row,
       query: queryId,
@@ -159,6 +159,7 @@ async function askCost(url: string, request: BenchRequest): Promise<number | und
   return (response.body.extensions as { cost?: { estimated?: number } } | undefined)?.cost?.estimated;
 }
 
-function summaryLine(load: Sample['load']): string {
-  return `${load.requestsPerS.mean.toFixed(1)} req/s, p99 ${load.latencyMs.p99} ms, ${load.errors.total} errors`;
+function summaryLine({ load, memory }: Pick<Sample, 'load' | 'memory'>): string {
+  const rss = memory.maxRssPer10sMb.map((mb) => mb.toFixed(0)).join(' → ');
+  return `${load.requestsPerS.mean.toFixed(1)} req/s, p99 ${load.latencyMs.p99} ms, ${load.errors.total} errors; RSS MB per 10 s ${rss}`;
 }

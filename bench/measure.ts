@@ -37,6 +37,8 @@ export interface LoadMeasurement {
     maxSampledRssMb: number;
     /** VmRSS before the warm-up. */
     idleRssMb: number;
+    /** Largest VmRSS of each 10 s from the warm-up's start: flat under a long load, or growing. */
+    maxRssPer10sMb: number[];
   };
   /** Share of one core used during the measured load (100 = one core fully busy). */
   cpuPercent: {
@@ -93,11 +95,11 @@ export async function measureLoad(target: LoadTarget, { warmupS, durationS, subg
   };
   const percentOf = (seconds: number) => (Math.max(0, seconds) / elapsedS) * 100;
   const otherCpuUsers = topCpuUsers(cpuBefore.processes, readAllCpuS(), new Set([...ownPids, target.pid]));
-  const { peakRssMb, maxSampledRssMb } = memory.stop();
+  const { peakRssMb, maxSampledRssMb, maxRssPerWindowMb } = memory.stop();
   const duringLoad = countDelta(countsBefore, await settledRequestCounts(subgraphs));
   return {
     load,
-    memory: { peakRssMb, peakSinceWarmup, maxSampledRssMb, idleRssMb },
+    memory: { peakRssMb, peakSinceWarmup, maxSampledRssMb, idleRssMb, maxRssPer10sMb: maxRssPerWindowMb },
     cpuPercent: {
       gateway: percentOf(cpuS.target),
       subgraphs: percentOf(cpuS.subgraphs),

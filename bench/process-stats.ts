@@ -99,21 +99,28 @@ export function childPids(pid: number): number[] {
 }
 
 export interface MemorySampler {
-  /** Stops sampling; returns the largest VmRSS seen and the final VmHWM. */
-  stop(): { maxSampledRssMb: number; peakRssMb: number; samples: number };
+  /**
+   * Stops sampling; returns the largest VmRSS seen, the final VmHWM, and the largest VmRSS of
+   * each `windowMs` since sampling began (whether RSS stays flat under a long load).
+   */
+  stop(): { maxSampledRssMb: number; peakRssMb: number; samples: number; maxRssPerWindowMb: number[] };
 }
 
 /** Samples VmRSS every `intervalMs` until stopped. */
-export function sampleMemory(pid: number, intervalMs = 200): MemorySampler {
+export function sampleMemory(pid: number, intervalMs = 200, windowMs = 10_000): MemorySampler {
   let maxSampledRssMb = 0;
   let peakRssMb = 0;
   let samples = 0;
+  const maxRssPerWindowMb: number[] = [];
+  const startedAt = performance.now();
   const sample = () => {
     const reading = readMemory(pid);
     if (!reading) return;
     samples++;
     maxSampledRssMb = Math.max(maxSampledRssMb, reading.rssMb);
     peakRssMb = reading.peakRssMb;
+    const window = Math.floor((performance.now() - startedAt) / windowMs);
+    maxRssPerWindowMb[window] = Math.max(maxRssPerWindowMb[window] ?? 0, reading.rssMb);
   };
   sample();
   const timer = setInterval(sample, intervalMs);
@@ -121,7 +128,8 @@ export function sampleMemory(pid: number, intervalMs = 200): MemorySampler {
     stop() {
       clearInterval(timer);
       sample();
-      return { maxSampledRssMb, peakRssMb, samples };
+      // A window without a reading (the process unreadable for 10 s) shows as 0.
+      return { maxSampledRssMb, peakRssMb, samples, maxRssPerWindowMb: Array.from(maxRssPerWindowMb, (mb) => mb ?? 0) };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import type { Plugin } from 'graphql-yoga';
+import type { FetchAPI, Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 
 export interface ResponseCompressionOptions {
@@ -35,7 +35,8 @@ export function useResponseCompression({ minBytes = 1024, gzipLevel = 5, brotliQ
   const large = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (value, key) => value.length + key.length });
 
   return {
-    async onResponse({ request, response, setResponse, fetchAPI }) {
+    // Synchronous until there is a body to compress: most answers here are not.
+    onResponse({ request, response, setResponse, fetchAPI }) {
       const encoding = preferredEncoding(request.headers.get('accept-encoding'));
       if (!encoding || !response.body || response.headers.has('content-encoding')) return;
       if (response.status === 204 || response.status === 304 || !COMPRESSIBLE.test(response.headers.get('content-type') ?? '')) return;
@@ -44,29 +45,33 @@ export function useResponseCompression({ minBytes = 1024, gzipLevel = 5, brotliQ
         response.headers.append('vary', 'accept-encoding');
         return;
       }
-      const text = await response.text();
-      // Copied name by name, in lower case: the Fetch ponyfill's Headers keeps the case it was
-      // given and a copied `Content-Type` would not stop a new Response from adding its own.
-      const headers = new fetchAPI.Headers();
-      response.headers.forEach((value, name) => headers.append(name.toLowerCase(), value));
-      headers.append('vary', 'accept-encoding');
-      const raw = Buffer.from(text, 'utf8');
-      if (raw.length < minBytes) {
-        setResponse(new fetchAPI.Response(text, { status: response.status, statusText: response.statusText, headers }));
-        return;
-      }
-      const cacheKey = raw.length >= 256 * 1024 ? `${encoding}:${text}` : undefined;
-      let compressed = cacheKey ? large.get(cacheKey) : undefined;
-      if (!compressed) {
-        compressed = await compress(encoding, raw);
-        if (cacheKey) large.set(cacheKey, compressed);
-      }
-      headers.set('content-encoding', encoding);
-      headers.set('content-length', String(compressed.length));
-      // A Buffer is a BodyInit at run time; the Fetch typings here only know the DOM kinds.
-      setResponse(new fetchAPI.Response(compressed as unknown as BodyInit, { status: response.status, statusText: response.statusText, headers }));
+      return compressResponse(encoding, response, setResponse, fetchAPI);
     },
   };
+
+  async function compressResponse(encoding: Encoding, response: Response, setResponse: (response: Response) => void, fetchAPI: FetchAPI): Promise<void> {
+    const text = await response.text();
+    // Copied name by name, in lower case: the Fetch ponyfill's Headers keeps the case it was
+    // given and a copied `Content-Type` would not stop a new Response from adding its own.
+    const headers = new fetchAPI.Headers();
+    response.headers.forEach((value, name) => headers.append(name.toLowerCase(), value));
+    headers.append('vary', 'accept-encoding');
+    const raw = Buffer.from(text, 'utf8');
+    if (raw.length < minBytes) {
+      setResponse(new fetchAPI.Response(text, { status: response.status, statusText: response.statusText, headers }));
+      return;
+    }
+    const cacheKey = raw.length >= 256 * 1024 ? `${encoding}:${text}` : undefined;
+    let compressed = cacheKey ? large.get(cacheKey) : undefined;
+    if (!compressed) {
+      compressed = await compress(encoding, raw);
+      if (cacheKey) large.set(cacheKey, compressed);
+    }
+    headers.set('content-encoding', encoding);
+    headers.set('content-length', String(compressed.length));
+    // A Buffer is a BodyInit at run time; the Fetch typings here only know the DOM kinds.
+    setResponse(new fetchAPI.Response(compressed as unknown as BodyInit, { status: response.status, statusText: response.statusText, headers }));
+  }
 }
 
 /** The accepted encoding we prefer, by q-value then br over gzip; `identity` or nothing: none. */

@@ -75,17 +75,22 @@ export function useRateLimit({ budget = new InMemoryBudget(), now = Date.now }: 
   return {
     onExecute: ({ args }) => spend(args),
     onSubscribe: ({ args }) => spend(args),
-    async onResponse({ request, response, serverContext }) {
+    // Synchronous when this request spent: only a response that spent nothing reads the budget.
+    onResponse({ request, response, serverContext }) {
       // For a single operation Yoga's context is the server context, so the consumer is on it.
       const context = serverContext as Partial<GatehouseContext>;
-      const budget = decisions.get(request) ?? (context.consumer && (await currentBudget(context.consumer, context)));
-      if (!budget) return;
-      const { limit, decision } = budget;
-      response.headers.set('RateLimit-Limit', String(limit));
-      response.headers.set('RateLimit-Remaining', String(decision.remaining));
-      response.headers.set('RateLimit-Reset', String(Math.max(0, Math.ceil((decision.resetAt.getTime() - now()) / 1_000))));
+      const spent = decisions.get(request);
+      if (spent) return setBudgetHeaders(response, spent, now());
+      if (!context.consumer) return;
+      return currentBudget(context.consumer, context).then((budget) => budget && setBudgetHeaders(response, budget, now()));
     },
   };
+}
+
+function setBudgetHeaders(response: Response, { limit, decision }: { limit: number; decision: { remaining: number; resetAt: Date } }, nowMs: number): void {
+  response.headers.set('RateLimit-Limit', String(limit));
+  response.headers.set('RateLimit-Remaining', String(decision.remaining));
+  response.headers.set('RateLimit-Reset', String(Math.max(0, Math.ceil((decision.resetAt.getTime() - nowMs) / 1_000))));
 }
 
 function hasRateLimit(plan: PlanRecord): plan is PlanRecord & { rateLimitPoints: number } {

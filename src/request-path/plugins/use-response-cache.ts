@@ -66,7 +66,9 @@ export function useResponseCache({ cache, statusHeader = 'x-gatehouse-cache' }: 
   };
 
   return {
-    async onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
+    // Synchronous unless the cache is read: a promise here sends every later onExecute hook down
+    // the slower asynchronous path, for operations the cache never holds.
+    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       const context = args.contextValue as GatehouseContext;
       const generation = generationOf(args.schema);
       const operation = getOperationAST(args.document, args.operationName);
@@ -96,31 +98,32 @@ export function useResponseCache({ cache, statusHeader = 'x-gatehouse-cache' }: 
       });
       if (key === undefined) return void record(context, BYPASS);
 
-      const cached = await cache.read(key);
-      if (cached) {
-        const ageSeconds = Math.max(0, Math.floor((cache.now() - cached.storedAt) / 1_000));
-        record(context, { status: 'HIT', scope: cached.scope, maxAgeSeconds: cached.maxAgeSeconds, ageSeconds });
-        // The plugins before this one still see the answer on its way out (their onExecuteDone).
-        setResultAndStopExecution({ data: cached.data });
-        return;
-      }
+      return cache.read(key).then((cached) => {
+        if (cached) {
+          const ageSeconds = Math.max(0, Math.floor((cache.now() - cached.storedAt) / 1_000));
+          record(context, { status: 'HIT', scope: cached.scope, maxAgeSeconds: cached.maxAgeSeconds, ageSeconds });
+          // The plugins before this one still see the answer on its way out (their onExecuteDone).
+          setResultAndStopExecution({ data: cached.data });
+          return;
+        }
 
-      const outcome: Extract<Outcome, { status: 'MISS' }> = { status: 'MISS' };
-      record(context, outcome);
-      let held: ResponseEntities | undefined;
-      setExecuteFn(async (executionArgs: ExecutionArgs) => {
-        const result = await runMarked(generation, executeFn, executionArgs);
-        held = result.data ? collectEntities(generation, result.data) : undefined;
-        return result;
+        const outcome: Extract<Outcome, { status: 'MISS' }> = { status: 'MISS' };
+        record(context, outcome);
+        let held: ResponseEntities | undefined;
+        setExecuteFn(async (executionArgs: ExecutionArgs) => {
+          const result = await runMarked(generation, executeFn, executionArgs);
+          held = result.data ? collectEntities(generation, result.data) : undefined;
+          return result;
+        });
+        return {
+          async onExecuteDone({ result }: { result: ExecutionResult | AsyncIterableIterator<ExecutionResult> }) {
+            if (isAsyncIterable(result) || result.errors?.length || !result.data || !held) return;
+            const { maxAgeSeconds, scope } = policy;
+            await cache.write(key, { data: result.data as Record<string, unknown>, storedAt: cache.now(), maxAgeSeconds, scope }, answerTags(policy.typeNames, held));
+            outcome.stored = { scope, maxAgeSeconds };
+          },
+        };
       });
-      return {
-        async onExecuteDone({ result }) {
-          if (isAsyncIterable(result) || result.errors?.length || !result.data || !held) return;
-          const { maxAgeSeconds, scope } = policy;
-          await cache.write(key, { data: result.data as Record<string, unknown>, storedAt: cache.now(), maxAgeSeconds, scope }, answerTags(policy.typeNames, held));
-          outcome.stored = { scope, maxAgeSeconds };
-        },
-      };
     },
     onResponse({ request, response }) {
       const list = outcomes.get(request) ?? [BYPASS];

@@ -80,23 +80,32 @@ export function useTrustedDocuments({
     return document;
   }
 
+  /** A trusted-only plan sends text: it must be exactly a registered document. */
+  async function requireRegistered(query: string): Promise<void> {
+    const registered = await lookup(trustedDocumentHash(query));
+    if (registered !== query) throw persistedQueryNotFound();
+  }
+
+  async function resolveId(id: string, trustedOnly: boolean, setQuery: (query: string) => void): Promise<void> {
+    const document = await lookup(id);
+    if (document === undefined) {
+      throw trustedOnly ? persistedQueryNotFound() : persistedQueryNotFound('No trusted document is registered with this hash.');
+    }
+    setQuery(document);
+  }
+
   return {
-    async onParams({ params, setParams, context }) {
+    // Synchronous unless a lookup is needed: a promise here sends every later onParams hook down
+    // the slower asynchronous path.
+    onParams({ params, setParams, context }) {
       const trustedOnly = (context as Partial<GatehouseContext>).consumer?.plan.trustedDocumentsOnly === true;
       if (typeof params.query === 'string') {
-        if (!trustedOnly) return;
-        // The text decides, not an id sent with it: it must be exactly a registered document.
-        const registered = await lookup(trustedDocumentHash(params.query));
-        if (registered !== params.query) throw persistedQueryNotFound();
-        return;
+        // The text decides, not an id sent with it.
+        return trustedOnly ? requireRegistered(params.query) : undefined;
       }
       const id = requestedId(params as Parameters<typeof requestedId>[0]);
       if (id === undefined) return;
-      const document = await lookup(id);
-      if (document === undefined) {
-        throw trustedOnly ? persistedQueryNotFound() : persistedQueryNotFound('No trusted document is registered with this hash.');
-      }
-      setParams({ ...params, query: document });
+      return resolveId(id, trustedOnly, (query) => setParams({ ...params, query }));
     },
   };
 }
