@@ -97,6 +97,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes a heap growing percent for V8 (0, the default, leaves V8 alone) and refuses a bad one by name', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(0);
+    expect(loadConfig({ GATEHOUSE_HEAP_GROWING_PERCENT: '200' }).heapGrowingPercent).toBe(200);
+    expect(issuesOf({ GATEHOUSE_HEAP_GROWING_PERCENT: '-5' })).toEqual([expect.stringMatching(/^GATEHOUSE_HEAP_GROWING_PERCENT: .*\(got "-5"\)$/)]);
+  });
+
   it('turns API management off with GATEHOUSE_API_MANAGEMENT=false', () => {
     expect(loadConfig({ GATEHOUSE_API_MANAGEMENT: 'false' }).auth.apiManagement).toBe(false);
   });
